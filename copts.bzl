@@ -1,0 +1,7 @@
+"""Compiler flags for nerve-mtl's own targets, defined once."""
+
+NERVE_COPTS = [
+    "-Wall",
+    "-Wextra",
+    "-Werror",
+]

@@ -1,0 +1,3 @@
+#!/bin/sh
+# Debian package: protobuf-compiler (version pinned in third_party/debian.lock).
+exec /usr/bin/protoc "$@"

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs the Debian packages in third_party/debian.lock that are missing, then checks versions.
+# Idempotent: with everything installed it only runs the check.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+lock="$root/third_party/debian.lock"
+sudo=""
+[[ $(id -u) -eq 0 ]] || sudo="sudo"
+
+pinned=()
+missing=()
+while IFS= read -r line || [[ -n "$line" ]]; do
+  line=${line%%#*}
+  line=${line//[[:space:]]/}
+  [[ -z "$line" ]] && continue
+  pkg=${line%%=*}
+  if ! dpkg-query -W -f='${db:Status-Abbrev}' "$pkg" 2>/dev/null | grep -q '^ii'; then
+    pinned+=("$line")
+    missing+=("$pkg")
+  fi
+done < "$lock"
+
+if ((${#missing[@]})); then
+  echo "setup: installing ${#missing[@]} missing package(s): ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  # Prefer the locked versions; if the archive has moved a point release on, take the current one
+  # (check_lock.sh then warns, or fails for LibTorch).
+  if ! $sudo apt-get install -y -qq --no-install-recommends "${pinned[@]}" >/dev/null; then
+    echo "setup: locked versions not all available; installing current versions" >&2
+    $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+fi
+"$root/tools/check_lock.sh" "$lock"
+echo "setup: all locked packages present"
