@@ -1,0 +1,16 @@
+#ifndef NERVE_MTL_DATA_MOSAIC_H_
+#define NERVE_MTL_DATA_MOSAIC_H_
+
+#include "data/example.h"
+
+namespace nerve_mtl::data {
+
+// An RGB picture (channels = 3) of a data set for people to look at: one row per class with its
+// name, up to `per_class` examples each (the first ones in data-set order, spread over patients),
+// channel 0 in grey with the mask outlined in green. Small images are enlarged so each tile is at
+// least 128 pixels wide.
+Image RenderMosaic(const Dataset& dataset, int per_class);
+
+}  // namespace nerve_mtl::data
+
+#endif  // NERVE_MTL_DATA_MOSAIC_H_

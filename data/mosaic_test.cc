@@ -1,0 +1,47 @@
+#include "data/mosaic.h"
+
+#include "gtest/gtest.h"
+
+namespace nerve_mtl::data {
+namespace {
+
+TEST(MosaicTest, OneRowPerClassWithOutlinedMasks) {
+  Dataset d;
+  d.class_names = {"median", "radial"};
+  for (int i = 0; i < 5; ++i) {
+    Example e;
+    e.patient = "p" + std::to_string(i % 2);
+    e.label = i % 2;
+    e.image = Image(1, 32, 32);
+    for (uint8_t& p : e.image.pixels) p = 100;
+    e.mask = Mask(32, 32);
+    for (int y = 8; y < 24; ++y) {
+      for (int x = 8; x < 24; ++x) e.mask.at(y, x) = 1;
+    }
+    d.examples.push_back(e);
+  }
+  const Image rgb = RenderMosaic(d, 3);
+  ASSERT_EQ(rgb.channels, 3);
+  // 32-pixel images are enlarged 4x to 128-pixel tiles; 2 rows, 3 columns and a label margin.
+  EXPECT_EQ(rgb.height, 4 + 2 * (128 + 4));
+  EXPECT_EQ(rgb.width, 80 + 3 * (128 + 4));
+  const int top = 4, left = 80;
+  // Inside the first tile: grey image, green outline at the mask's edge, grey mask interior.
+  EXPECT_EQ(rgb.at(0, top + 4, left + 4), 100);
+  EXPECT_EQ(rgb.at(1, top + 4, left + 4), 100);
+  EXPECT_EQ(rgb.at(1, top + 8 * 4, left + 16 * 4), 255);
+  EXPECT_EQ(rgb.at(0, top + 8 * 4, left + 16 * 4), 40);
+  EXPECT_EQ(rgb.at(1, top + 16 * 4, left + 16 * 4), 100);
+  // Class 1 has only 2 examples: its third tile stays background.
+  const int third = left + 2 * (128 + 4);
+  EXPECT_EQ(rgb.at(0, top + 128 + 4 + 10, third + 10), 32);
+  // The class name is written in the margin (some white pixels there).
+  int white = 0;
+  for (int y = 0; y < 128; ++y) {
+    for (int x = 0; x < 80; ++x) white += rgb.at(0, top + y, x) == 255;
+  }
+  EXPECT_GT(white, 20);
+}
+
+}  // namespace
+}  // namespace nerve_mtl::data
