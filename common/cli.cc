@@ -1,0 +1,31 @@
+#include "common/cli.h"
+
+#include <cstdlib>
+#include <iostream>
+
+namespace nerve_mtl {
+
+std::string ResolveUserPath(const std::string& path) {
+  if (path.empty() || path[0] == '/') return path;
+  const char* cwd = std::getenv("BUILD_WORKING_DIRECTORY");
+  return cwd == nullptr ? path : std::string(cwd) + "/" + path;
+}
+
+int ExitCode(const absl::Status& status) {
+  if (status.ok()) return 0;
+  switch (status.code()) {
+    case absl::StatusCode::kInvalidArgument:
+    case absl::StatusCode::kNotFound:
+    case absl::StatusCode::kFailedPrecondition:
+      return 2;
+    default:
+      return 1;
+  }
+}
+
+int ReportFailure(const char* program, const absl::Status& status) {
+  std::cerr << program << ": " << status.message() << std::endl;
+  return ExitCode(status);
+}
+
+}  // namespace nerve_mtl

@@ -1,0 +1,22 @@
+#ifndef NERVE_MTL_COMMON_CLI_H_
+#define NERVE_MTL_COMMON_CLI_H_
+
+#include <string>
+
+#include "absl/status/status.h"
+
+namespace nerve_mtl {
+
+// `bazel run` starts binaries in their runfiles tree; relative paths a user typed are meant
+// relative to where they typed them (BUILD_WORKING_DIRECTORY). Absolute paths pass unchanged.
+std::string ResolveUserPath(const std::string& path);
+
+// Exit status for a binary's result: 0 ok, 2 bad input (invalid argument, missing file), 1 other.
+int ExitCode(const absl::Status& status);
+
+// Prints "<program>: <message>" as one line on stderr and returns ExitCode(status).
+int ReportFailure(const char* program, const absl::Status& status);
+
+}  // namespace nerve_mtl
+
+#endif  // NERVE_MTL_COMMON_CLI_H_

@@ -1,0 +1,27 @@
+#include "common/cli.h"
+
+#include <cstdlib>
+
+#include "gtest/gtest.h"
+
+namespace nerve_mtl {
+namespace {
+
+TEST(CliTest, RelativePathsFollowTheUsersDirectory) {
+  unsetenv("BUILD_WORKING_DIRECTORY");
+  EXPECT_EQ(ResolveUserPath("out"), "out");
+  setenv("BUILD_WORKING_DIRECTORY", "/home/me/work", 1);
+  EXPECT_EQ(ResolveUserPath("out/x"), "/home/me/work/out/x");
+  EXPECT_EQ(ResolveUserPath("/abs"), "/abs");
+  EXPECT_EQ(ResolveUserPath(""), "");
+}
+
+TEST(CliTest, ExitCodes) {
+  EXPECT_EQ(ExitCode(absl::OkStatus()), 0);
+  EXPECT_EQ(ExitCode(absl::InvalidArgumentError("x")), 2);
+  EXPECT_EQ(ExitCode(absl::NotFoundError("x")), 2);
+  EXPECT_EQ(ExitCode(absl::InternalError("x")), 1);
+}
+
+}  // namespace
+}  // namespace nerve_mtl
