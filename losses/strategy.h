@@ -1,0 +1,65 @@
+#ifndef NERVE_MTL_LOSSES_STRATEGY_H_
+#define NERVE_MTL_LOSSES_STRATEGY_H_
+
+#include <ATen/core/Tensor.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "losses/loss_spec.pb.h"
+
+namespace nerve_mtl::losses {
+
+// Task order everywhere: index 0 segmentation, index 1 classification.
+inline constexpr int kSegmentationTask = 0;
+inline constexpr int kClassificationTask = 1;
+inline constexpr int kNumTasks = 2;
+
+// What a strategy needs to know of the model to steer gradients.
+struct BackwardContext {
+  // Parameters both tasks reach (GradNorm, PCGrad); empty for a single-task model.
+  std::vector<at::Tensor> shared_parameters;
+  // Weight of the last shared layer (GradNorm).
+  at::Tensor last_shared_weight;
+};
+
+// Combines the two task losses into gradients. One instance lives for one training run.
+class MultitaskStrategy {
+ public:
+  virtual ~MultitaskStrategy() = default;
+
+  // Trainable parameters of the strategy itself (uncertainty's log variances), optimised with
+  // the model in their own group at base rate * lr_multiplier().
+  virtual std::vector<at::Tensor> parameters() { return {}; }
+  virtual double lr_multiplier() const { return 1.0; }
+
+  // Called before epoch `epoch` (0-based) of `total_epochs`.
+  virtual void StartEpoch(int /*epoch*/, int /*total_epochs*/) {}
+  // Called after each epoch with the mean training loss of each task in it (DWA).
+  virtual void EndEpoch(const std::vector<double>& /*mean_task_losses*/) {}
+
+  // Computes the combined loss from task_losses (kNumTasks scalars, graph attached) and fills
+  // the .grad of every parameter that needs it, as loss.backward() would (accumulating).
+  // Returns the combined loss value that was optimised.
+  virtual double Backward(const std::vector<at::Tensor>& task_losses,
+                          const BackwardContext& context) = 0;
+
+  // Current weight of each task, for the reports (for uncertainty: exp(-s_i)).
+  virtual std::vector<double> TaskWeights() const = 0;
+};
+
+using StrategyFactory =
+    std::function<absl::StatusOr<std::unique_ptr<MultitaskStrategy>>(const LossSpec&)>;
+
+// Builds the registered strategy spec.strategy(); an unknown name lists the linked ones.
+absl::StatusOr<std::unique_ptr<MultitaskStrategy>> CreateStrategy(const LossSpec& spec);
+
+// Used by each strategy's translation unit.
+bool RegisterStrategy(const std::string& name, StrategyFactory factory);
+
+}  // namespace nerve_mtl::losses
+
+#endif  // NERVE_MTL_LOSSES_STRATEGY_H_

@@ -1,0 +1,59 @@
+#ifndef NERVE_MTL_MODELS_MODEL_H_
+#define NERVE_MTL_MODELS_MODEL_H_
+
+#include <torch/nn/module.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "models/model_spec.pb.h"
+
+namespace nerve_mtl::models {
+
+// What a network predicts; a single-task network leaves the other part undefined.
+struct ModelOutput {
+  torch::Tensor segmentation;    // [N, segmentation_classes, H, W] logits.
+  torch::Tensor classification;  // [N, classification_classes] logits.
+};
+
+// Parameters that train with their own learning-rate multiplier (cross-stitch alphas).
+struct ParameterGroup {
+  std::string name;
+  std::vector<torch::Tensor> parameters;
+  double lr_multiplier = 1.0;
+};
+
+// The interface every network of the study implements, so one trainer trains them all.
+class MultitaskModelImpl : public torch::nn::Module {
+ public:
+  virtual ModelOutput forward(const torch::Tensor& images) = 0;
+  virtual bool segments() const = 0;
+  virtual bool classifies() const = 0;
+  // Parameters both tasks' gradients reach (GradNorm and PCGrad act on these); empty for a
+  // single-task network.
+  virtual std::vector<torch::Tensor> shared_parameters() { return {}; }
+  // The weight of the last shared layer (GradNorm measures task gradient norms there);
+  // undefined for a single-task network.
+  virtual torch::Tensor last_shared_weight() { return {}; }
+  // Groups with a learning-rate multiplier other than 1; every parameter not listed trains at
+  // the base rate.
+  virtual std::vector<ParameterGroup> parameter_groups() { return {}; }
+  // Named scalars worth plotting per epoch (cross-stitch alphas), e.g. "cross_stitch/1/ss".
+  virtual std::vector<std::pair<std::string, double>> diagnostics() { return {}; }
+};
+
+using ModelFactory =
+    std::function<absl::StatusOr<std::shared_ptr<MultitaskModelImpl>>(const ModelSpec&)>;
+
+// Builds the registered model spec.name(); an unknown name lists the linked ones.
+absl::StatusOr<std::shared_ptr<MultitaskModelImpl>> CreateModel(const ModelSpec& spec);
+
+// Used by each model's translation unit: `static bool registered = RegisterModel("quicknat", ...)`.
+bool RegisterModel(const std::string& name, ModelFactory factory);
+
+}  // namespace nerve_mtl::models
+
+#endif  // NERVE_MTL_MODELS_MODEL_H_
