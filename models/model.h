@@ -43,6 +43,15 @@ class MultitaskModelImpl : public torch::nn::Module {
   virtual std::vector<ParameterGroup> parameter_groups() { return {}; }
   // Named scalars worth plotting per epoch (cross-stitch alphas), e.g. "cross_stitch/1/ss".
   virtual std::vector<std::pair<std::string, double>> diagnostics() { return {}; }
+
+  // Soft sharing's two-phase protocol: the single-task models to train first, on their own
+  // task (the trainer caches them by spec), then handed to LoadPretrained in the same order.
+  // Empty for every other model.
+  virtual std::vector<ModelSpec> pretraining_specs() const { return {}; }
+  virtual absl::Status LoadPretrained(
+      const std::vector<std::shared_ptr<MultitaskModelImpl>>& /*pretrained*/) {
+    return absl::OkStatus();
+  }
 };
 
 using ModelFactory =
