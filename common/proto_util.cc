@@ -1,0 +1,103 @@
+#include "common/proto_util.h"
+
+#include <cstdint>
+#include <memory>
+
+#include "absl/strings/str_format.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+
+namespace nerve_mtl {
+
+using google::protobuf::FieldDescriptor;
+
+void FillDefaults(google::protobuf::Message* message) {
+  const google::protobuf::Descriptor* descriptor = message->GetDescriptor();
+  const google::protobuf::Reflection* reflection = message->GetReflection();
+  for (int i = 0; i < descriptor->field_count(); ++i) {
+    const FieldDescriptor* field = descriptor->field(i);
+    if (field->is_repeated()) {
+      if (field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE && !field->is_map()) {
+        for (int k = 0; k < reflection->FieldSize(*message, field); ++k) {
+          FillDefaults(reflection->MutableRepeatedMessage(message, field, k));
+        }
+      }
+      continue;
+    }
+    if (const google::protobuf::OneofDescriptor* oneof = field->containing_oneof()) {
+      if (reflection->GetOneofFieldDescriptor(*message, oneof) != field) continue;
+    }
+    switch (field->cpp_type()) {
+      case FieldDescriptor::CPPTYPE_MESSAGE:
+        FillDefaults(reflection->MutableMessage(message, field));
+        break;
+      case FieldDescriptor::CPPTYPE_INT32:
+        if (!reflection->HasField(*message, field)) {
+          reflection->SetInt32(message, field, field->default_value_int32());
+        }
+        break;
+      case FieldDescriptor::CPPTYPE_INT64:
+        if (!reflection->HasField(*message, field)) {
+          reflection->SetInt64(message, field, field->default_value_int64());
+        }
+        break;
+      case FieldDescriptor::CPPTYPE_UINT32:
+        if (!reflection->HasField(*message, field)) {
+          reflection->SetUInt32(message, field, field->default_value_uint32());
+        }
+        break;
+      case FieldDescriptor::CPPTYPE_UINT64:
+        if (!reflection->HasField(*message, field)) {
+          reflection->SetUInt64(message, field, field->default_value_uint64());
+        }
+        break;
+      case FieldDescriptor::CPPTYPE_DOUBLE:
+        if (!reflection->HasField(*message, field)) {
+          reflection->SetDouble(message, field, field->default_value_double());
+        }
+        break;
+      case FieldDescriptor::CPPTYPE_FLOAT:
+        if (!reflection->HasField(*message, field)) {
+          reflection->SetFloat(message, field, field->default_value_float());
+        }
+        break;
+      case FieldDescriptor::CPPTYPE_BOOL:
+        if (!reflection->HasField(*message, field)) {
+          reflection->SetBool(message, field, field->default_value_bool());
+        }
+        break;
+      case FieldDescriptor::CPPTYPE_ENUM:
+        if (!reflection->HasField(*message, field)) {
+          reflection->SetEnum(message, field, field->default_value_enum());
+        }
+        break;
+      case FieldDescriptor::CPPTYPE_STRING:
+        if (!reflection->HasField(*message, field)) {
+          reflection->SetString(message, field, field->default_value_string());
+        }
+        break;
+    }
+  }
+}
+
+std::string StableHash(const google::protobuf::Message& message) {
+  std::unique_ptr<google::protobuf::Message> filled(message.New());
+  filled->CopyFrom(message);
+  FillDefaults(filled.get());
+  std::string bytes;
+  {
+    google::protobuf::io::StringOutputStream stream(&bytes);
+    google::protobuf::io::CodedOutputStream coded(&stream);
+    coded.SetSerializationDeterministic(true);
+    filled->SerializeToCodedStream(&coded);
+  }
+  uint64_t hash = 0xcbf29ce484222325ULL;
+  for (unsigned char c : bytes) {
+    hash ^= c;
+    hash *= 0x100000001b3ULL;
+  }
+  return absl::StrFormat("%016x", hash);
+}
+
+}  // namespace nerve_mtl

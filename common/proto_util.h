@@ -1,0 +1,21 @@
+#ifndef NERVE_MTL_COMMON_PROTO_UTIL_H_
+#define NERVE_MTL_COMMON_PROTO_UTIL_H_
+
+#include <string>
+
+#include "google/protobuf/message.h"
+
+namespace nerve_mtl {
+
+// Sets every unset singular field to its default, recursively into sub-messages (creating them)
+// but only into the set member of a oneof. Afterwards the message spells out every value that
+// governs a run, and two specs that mean the same serialize the same.
+void FillDefaults(google::protobuf::Message* message);
+
+// 16 hex digits identifying the message's content: FNV-1a 64 over its deterministic
+// serialization after FillDefaults. Stable across runs and machines of one protobuf version.
+std::string StableHash(const google::protobuf::Message& message);
+
+}  // namespace nerve_mtl
+
+#endif  // NERVE_MTL_COMMON_PROTO_UTIL_H_

@@ -1,0 +1,38 @@
+#include "common/proto_util.h"
+
+#include "data/data_spec.pb.h"
+#include "gtest/gtest.h"
+
+namespace nerve_mtl {
+namespace {
+
+TEST(ProtoUtilTest, FillDefaultsSpellsOutEveryValue) {
+  data::DataSpec spec;
+  FillDefaults(&spec);
+  EXPECT_TRUE(spec.has_height());
+  EXPECT_EQ(spec.height(), 128);
+  EXPECT_TRUE(spec.augmentation().has_elastic_sigma());
+  EXPECT_TRUE(spec.normalization().has_mode());
+  // An unset oneof stays unset: which source is meant is the spec's choice.
+  EXPECT_EQ(spec.source_case(), data::DataSpec::SOURCE_NOT_SET);
+
+  data::DataSpec kaggle;
+  kaggle.mutable_kaggle();
+  FillDefaults(&kaggle);
+  EXPECT_TRUE(kaggle.kaggle().has_max_images());
+  EXPECT_FALSE(kaggle.has_phantom());
+}
+
+TEST(ProtoUtilTest, HashIgnoresExplicitDefaultsButNotValues) {
+  data::DataSpec a, b, c;
+  b.set_height(128);  // the default, written out
+  c.set_height(64);
+  EXPECT_EQ(StableHash(a), StableHash(b));
+  EXPECT_NE(StableHash(a), StableHash(c));
+  EXPECT_EQ(StableHash(a).size(), 16u);
+  // Pinned: the hash names trial directories, so it must not change silently.
+  EXPECT_EQ(StableHash(a), "0621cc67dad5b07a");
+}
+
+}  // namespace
+}  // namespace nerve_mtl
