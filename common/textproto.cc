@@ -28,13 +28,15 @@ class FirstError : public google::protobuf::io::ErrorCollector {
   std::string message_;
 };
 
-// The parser reports a bad enum value at the token after it, often on the next line. Point at
-// the value itself: its last occurrence before the reported position.
-void LocateEnumValue(std::string_view text, FirstError* error) {
-  constexpr std::string_view kPrefix = "Unknown enumeration value of \"";
-  const size_t start = error->message_.find(kPrefix);
-  if (start == std::string::npos) return;
-  const size_t begin = start + kPrefix.size();
+// The parser reports a bad field name or enum value at the token after it, sometimes on the next
+// line. Point at the name itself: its last occurrence before the reported position.
+void LocateName(std::string_view text, FirstError* error) {
+  size_t begin = std::string::npos;
+  for (std::string_view prefix : {"Unknown enumeration value of \"", "has no field named \""}) {
+    const size_t start = error->message_.find(prefix);
+    if (start != std::string::npos) begin = start + prefix.size();
+  }
+  if (begin == std::string::npos) return;
   const size_t end = error->message_.find('"', begin);
   if (end == std::string::npos) return;
   const std::string value = error->message_.substr(begin, end - begin);
@@ -64,7 +66,7 @@ absl::Status ParseTextProto(std::string_view text, const std::string& source,
       return absl::InvalidArgumentError(
           absl::StrCat(source, ": not a valid ", message->GetDescriptor()->full_name()));
     }
-    LocateEnumValue(text, &error);
+    LocateName(text, &error);
     return absl::InvalidArgumentError(
         absl::StrCat(source, ":", error.line_ + 1, ":", error.column_ + 1, ": ", error.message_));
   }

@@ -23,7 +23,7 @@ TEST(TextProtoTest, ErrorsNameSourceLineAndColumn) {
   data::DataSpec spec;
   absl::Status unknown = ParseTextProto("height: 64\n  hieght: 3\n", "a.textproto", &spec);
   EXPECT_EQ(unknown.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(unknown.message(), HasSubstr("a.textproto:2:"));
+  EXPECT_THAT(unknown.message(), HasSubstr("a.textproto:2:3: "));
   EXPECT_THAT(unknown.message(), HasSubstr("hieght"));
   absl::Status enum_value = ParseTextProto("height: 8\n  resize: RESIZE_CUBIC\n\n", "b.textproto", &spec);
   EXPECT_THAT(enum_value.message(), HasSubstr("b.textproto:2:11: "));
