@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 // Debian's stb_easy_font is header-only with static functions we do not all use.
@@ -50,7 +51,39 @@ void DrawText(const std::string& text, int top, int left, int scale, Image* rgb)
   }
 }
 
+// True where (y, x) of a `zoom`-times enlarged mask is inside it and next to its outside.
+bool OnOutline(const Mask& mask, int zoom, int y, int x) {
+  if (!mask.at(y / zoom, x / zoom)) return false;
+  for (const auto& [dy, dx] : {std::pair{-1, 0}, {1, 0}, {0, -1}, {0, 1}}) {
+    const int ny = y + dy, nx = x + dx;
+    if (ny < 0 || nx < 0 || ny / zoom >= mask.height || nx / zoom >= mask.width ||
+        !mask.at(ny / zoom, nx / zoom)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+int Zoom(int width) { return std::max(1, (kMinTile + width - 1) / width); }
+
 }  // namespace
+
+Image RenderOverlay(const Image& image, const Mask& truth, const Mask& prediction) {
+  const int zoom = Zoom(image.width);
+  Image rgb(3, image.height * zoom, image.width * zoom);
+  for (int y = 0; y < rgb.height; ++y) {
+    for (int x = 0; x < rgb.width; ++x) {
+      const uint8_t g = image.at(0, y / zoom, x / zoom);
+      const bool t = OnOutline(truth, zoom, y, x), p = OnOutline(prediction, zoom, y, x);
+      if (t || p) {
+        Fill(&rgb, y, x, p ? 255 : 40, t ? 255 : 40, 40);
+      } else {
+        Fill(&rgb, y, x, g, g, g);
+      }
+    }
+  }
+  return rgb;
+}
 
 Image RenderMosaic(const Dataset& dataset, int per_class) {
   per_class = std::max(1, per_class);
@@ -77,7 +110,7 @@ Image RenderMosaic(const Dataset& dataset, int per_class) {
   }
   const int h = dataset.examples.empty() ? kMinTile : dataset.examples[0].image.height;
   const int w = dataset.examples.empty() ? kMinTile : dataset.examples[0].image.width;
-  const int zoom = std::max(1, (kMinTile + w - 1) / w);
+  const int zoom = Zoom(w);
   const int tile_h = h * zoom, tile_w = w * zoom;
   Image rgb(3, kGap + classes * (tile_h + kGap), kLabelWidth + per_class * (tile_w + kGap));
   std::fill(rgb.pixels.begin(), rgb.pixels.end(), 32);
@@ -92,16 +125,7 @@ Image RenderMosaic(const Dataset& dataset, int per_class) {
         for (int x = 0; x < tile_w; ++x) {
           const int sy = y / zoom, sx = x / zoom;
           const uint8_t g = e.image.at(0, sy, sx);
-          const bool inside = e.mask.at(sy, sx) != 0;
-          // Outline: a mask pixel next to a background pixel (or the border).
-          bool edge = false;
-          if (inside) {
-            for (const auto& [dy, dx] : {std::pair{-1, 0}, {1, 0}, {0, -1}, {0, 1}}) {
-              const int ny = (y + dy) / zoom, nx = (x + dx) / zoom;
-              if (y + dy < 0 || x + dx < 0 || ny >= h || nx >= w || !e.mask.at(ny, nx)) edge = true;
-            }
-          }
-          if (edge) {
+          if (OnOutline(e.mask, zoom, y, x)) {
             Fill(&rgb, top + y, left + x, 40, 255, 80);
           } else {
             Fill(&rgb, top + y, left + x, g, g, g);

@@ -11,6 +11,10 @@ namespace nerve_mtl::data {
 // least 128 pixels wide.
 Image RenderMosaic(const Dataset& dataset, int per_class);
 
+// An RGB picture of one prediction: channel 0 in grey, the true mask outlined in green and the
+// predicted mask in red (yellow where the outlines meet), enlarged like the mosaic's tiles.
+Image RenderOverlay(const Image& image, const Mask& truth, const Mask& prediction);
+
 }  // namespace nerve_mtl::data
 
 #endif  // NERVE_MTL_DATA_MOSAIC_H_

@@ -43,5 +43,25 @@ TEST(MosaicTest, OneRowPerClassWithOutlinedMasks) {
   EXPECT_GT(white, 20);
 }
 
+TEST(MosaicTest, OverlayOutlinesTruthGreenAndPredictionRed) {
+  Image image(1, 64, 64);
+  for (uint8_t& p : image.pixels) p = 90;
+  Mask truth(64, 64), prediction(64, 64);
+  for (int y = 10; y < 20; ++y) {
+    for (int x = 10; x < 20; ++x) truth.at(y, x) = 1;
+  }
+  for (int y = 30; y < 40; ++y) {
+    for (int x = 30; x < 40; ++x) prediction.at(y, x) = 1;
+  }
+  const Image rgb = RenderOverlay(image, truth, prediction);
+  ASSERT_EQ(rgb.width, 128);  // enlarged 2x
+  EXPECT_EQ(rgb.at(1, 20, 30), 255);  // top edge of the truth square (row 10 -> 20)
+  EXPECT_EQ(rgb.at(0, 20, 30), 40);
+  EXPECT_EQ(rgb.at(0, 60, 70), 255);  // top edge of the prediction (row 30 -> 60)
+  EXPECT_EQ(rgb.at(1, 60, 70), 40);
+  EXPECT_EQ(rgb.at(0, 100, 100), 90);  // plain image
+  EXPECT_EQ(rgb.at(0, 30, 30), 90);    // inside the truth, off its outline
+}
+
 }  // namespace
 }  // namespace nerve_mtl::data
