@@ -35,6 +35,10 @@ class MultitaskStrategy {
   // the model in their own group at base rate * lr_multiplier().
   virtual std::vector<at::Tensor> parameters() { return {}; }
   virtual double lr_multiplier() const { return 1.0; }
+  // Every tensor of state a resumed run needs back (parameters() and anything else updated
+  // during training, such as GradNorm's weights and initial losses). Checkpoints save them and
+  // copy saved values back in place, so shapes must not depend on training.
+  virtual std::vector<at::Tensor> state() { return parameters(); }
 
   // Called before epoch `epoch` (0-based) of `total_epochs`.
   virtual void StartEpoch(int /*epoch*/, int /*total_epochs*/) {}
