@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <vector>
 
 #include "absl/strings/str_format.h"
 #include "google/protobuf/descriptor.h"
@@ -77,6 +78,38 @@ void FillDefaults(google::protobuf::Message* message) {
           reflection->SetString(message, field, field->default_value_string());
         }
         break;
+    }
+  }
+}
+
+namespace {
+
+// A copy of `message` holding only `field`.
+std::unique_ptr<google::protobuf::Message> OnlyField(const google::protobuf::Message& message,
+                                                     const FieldDescriptor* field) {
+  std::unique_ptr<google::protobuf::Message> one(message.New());
+  one->CopyFrom(message);
+  std::vector<const FieldDescriptor*> fields;
+  one->GetReflection()->ListFields(*one, &fields);
+  for (const FieldDescriptor* other : fields) {
+    if (other != field) one->GetReflection()->ClearField(one.get(), other);
+  }
+  return one;
+}
+
+}  // namespace
+
+void MergeReplacingRepeated(const google::protobuf::Message& from,
+                            google::protobuf::Message* to) {
+  std::vector<const FieldDescriptor*> fields;
+  from.GetReflection()->ListFields(from, &fields);
+  for (const FieldDescriptor* field : fields) {
+    if (!field->is_repeated() && field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
+      MergeReplacingRepeated(from.GetReflection()->GetMessage(from, field),
+                             to->GetReflection()->MutableMessage(to, field));
+    } else {
+      to->GetReflection()->ClearField(to, field);
+      to->MergeFrom(*OnlyField(from, field));
     }
   }
 }

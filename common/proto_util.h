@@ -12,6 +12,11 @@ namespace nerve_mtl {
 // governs a run, and two specs that mean the same serialize the same.
 void FillDefaults(google::protobuf::Message* message);
 
+// Merges the fields set in `from` into `to`: singular scalars replace, sub-messages merge
+// recursively, and a repeated field set in `from` replaces the whole list (protobuf's MergeFrom
+// would append, which is never what a layered spec means).
+void MergeReplacingRepeated(const google::protobuf::Message& from, google::protobuf::Message* to);
+
 // 16 hex digits identifying the message's content: FNV-1a 64 over its deterministic
 // serialization after FillDefaults. Stable across runs and machines of one protobuf version.
 std::string StableHash(const google::protobuf::Message& message);

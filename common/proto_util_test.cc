@@ -34,5 +34,25 @@ TEST(ProtoUtilTest, HashIgnoresExplicitDefaultsButNotValues) {
   EXPECT_EQ(StableHash(a), "0621cc67dad5b07a");
 }
 
+TEST(ProtoUtilTest, MergeReplacesListsAndMergesMessages) {
+  data::DataSpec base, layer;
+  base.set_height(64);
+  base.mutable_augmentation()->set_hflip_probability(0.5);
+  base.mutable_split()->mutable_holdout()->add_val("p1");
+  base.mutable_split()->mutable_holdout()->add_val("p2");
+  layer.mutable_augmentation()->set_vflip_probability(0.25);
+  layer.mutable_split()->mutable_holdout()->add_val("p3");
+  layer.mutable_kaggle()->set_directory("/d");
+  base.mutable_phantom()->set_patients(5);
+  MergeReplacingRepeated(layer, &base);
+  EXPECT_EQ(base.height(), 64);
+  EXPECT_EQ(base.augmentation().hflip_probability(), 0.5);
+  EXPECT_EQ(base.augmentation().vflip_probability(), 0.25);
+  ASSERT_EQ(base.split().holdout().val_size(), 1);
+  EXPECT_EQ(base.split().holdout().val(0), "p3");
+  EXPECT_TRUE(base.has_kaggle());
+  EXPECT_FALSE(base.has_phantom()) << "setting one oneof member clears the other";
+}
+
 }  // namespace
 }  // namespace nerve_mtl
