@@ -1,0 +1,90 @@
+#include "study/spec.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/proto_util.h"
+#include "common/textproto.h"
+#include "data/load.h"
+
+namespace nerve_mtl::study {
+
+absl::Status ValidateExperiment(const Experiment& experiment) {
+  if (absl::Status s = data::ValidateDataSpec(experiment.data()); !s.ok()) return s;
+  const TrainingSpec& t = experiment.training();
+  auto at_least = [](const char* field, double value, double min) -> absl::Status {
+    if (value >= min) return absl::OkStatus();
+    return absl::InvalidArgumentError(
+        absl::StrCat("training.", field, " must be >= ", min, ", got ", value));
+  };
+  for (absl::Status s : {at_least("epochs", t.epochs(), 1), at_least("batch_size", t.batch_size(), 1),
+                         at_least("lr_step_epochs", t.lr_step_epochs(), 1),
+                         at_least("weight_decay", t.weight_decay(), 0),
+                         at_least("early_stopping_patience", t.early_stopping_patience(), 0),
+                         at_least("loader_workers", t.loader_workers(), 0),
+                         at_least("pretrain_epochs", t.pretrain_epochs(), 0),
+                         at_least("overlay_images", t.overlay_images(), 0)}) {
+    if (!s.ok()) return s;
+  }
+  if (!(t.learning_rate() > 0)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("training.learning_rate must be > 0, got ", t.learning_rate()));
+  }
+  if (!(t.lr_gamma() > 0)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("training.lr_gamma must be > 0, got ", t.lr_gamma()));
+  }
+  const models::ModelSpec& m = experiment.model();
+  if (m.name().empty()) return absl::InvalidArgumentError("model.name is required");
+  const bool soft = m.name() == "softquickfcn";
+  if (!soft && (m.has_cross_stitch_init() || m.has_cross_stitch_self_weight() ||
+                m.has_cross_stitch_lr_multiplier())) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "model.cross_stitch_*: cross-stitch units exist only in softquickfcn, not in '",
+        m.name(), "'"));
+  }
+  const bool classifies = m.name() != "quicknat";
+  if (classifies && m.has_classification_classes() && m.classification_classes() < 2) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "model.classification_classes must be >= 2 for a classifying model, got ",
+        m.classification_classes()));
+  }
+  if (!classifies && experiment.loss().cross_entropy().class_weights_size() > 0) {
+    return absl::InvalidArgumentError(
+        "loss.cross_entropy.class_weights: quicknat does not classify");
+  }
+  return absl::OkStatus();
+}
+
+Experiment ResolveExperiment(const Experiment& experiment) {
+  Experiment resolved = experiment;
+  const data::DataSpec& data = resolved.data();
+  models::ModelSpec* model = resolved.mutable_model();
+  model->set_input_channels(data.channels());
+  model->set_input_height(data.height());
+  model->set_input_width(data.width());
+  FillDefaults(&resolved);
+  return resolved;
+}
+
+std::string TrialId(const Experiment& experiment) {
+  return StableHash(ResolveExperiment(experiment));
+}
+
+absl::StatusOr<Experiment> LoadExperiment(const std::string& path,
+                                          const std::vector<std::string>& overrides) {
+  Experiment experiment;
+  if (absl::Status s = ReadTextProtoFile(path, &experiment); !s.ok()) return s;
+  for (size_t i = 0; i < overrides.size(); ++i) {
+    Experiment layer;
+    if (absl::Status s = ParseTextProto(overrides[i], absl::StrCat("override ", i + 1), &layer);
+        !s.ok()) {
+      return s;
+    }
+    MergeReplacingRepeated(layer, &experiment);
+  }
+  if (absl::Status s = ValidateExperiment(experiment); !s.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ": ", s.message()));
+  }
+  return experiment;
+}
+
+}  // namespace nerve_mtl::study
