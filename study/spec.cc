@@ -66,7 +66,9 @@ Experiment ResolveExperiment(const Experiment& experiment) {
 }
 
 std::string TrialId(const Experiment& experiment) {
-  return StableHash(ResolveExperiment(experiment));
+  Experiment unnamed = ResolveExperiment(experiment);
+  unnamed.clear_name();  // Presentation only: renaming a row must not retrain it.
+  return StableHash(unnamed);
 }
 
 absl::StatusOr<Experiment> LoadExperiment(const std::string& path,

@@ -19,7 +19,7 @@ absl::Status ValidateExperiment(const Experiment& experiment);
 // from the data spec.
 Experiment ResolveExperiment(const Experiment& experiment);
 
-// A trial's stable ID: the hash of its resolved experiment.
+// A trial's stable ID: the hash of its resolved experiment, name aside.
 std::string TrialId(const Experiment& experiment);
 
 // Layered loading: the proto's defaults, then the file, then each override (text-format

@@ -1,0 +1,36 @@
+#ifndef NERVE_MTL_STUDY_GRID_H_
+#define NERVE_MTL_STUDY_GRID_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "study/experiment.pb.h"
+#include "study/study.pb.h"
+
+namespace nerve_mtl::study {
+
+struct Trial {
+  std::string id;     // TrialId(experiment): names its result directory.
+  std::string label;  // The axes' labels joined by " / "; the same for every seed.
+  uint64_t seed = 0;
+  Experiment experiment;  // Base, axis values merged in order, name = label, seed set.
+};
+
+// Expands a study into trials: grid points in axis order (first axis slowest), each over the
+// seeds (the base experiment's seed when none are listed). Deterministic. Every trial is
+// validated; an invalid one fails the whole expansion naming the trial, as do two grid points
+// that resolve to the same experiment.
+absl::StatusOr<std::vector<Trial>> ExpandStudy(const Study& study);
+
+// Parses "i/n" (0 <= i < n).
+absl::Status ParseShard(const std::string& text, int* index, int* count);
+
+// The trials of shard `index` of `count`: every count-th trial starting at `index`, so shards
+// are disjoint, cover the grid and get a fair share of every axis value.
+std::vector<Trial> ShardTrials(const std::vector<Trial>& trials, int index, int count);
+
+}  // namespace nerve_mtl::study
+
+#endif  // NERVE_MTL_STUDY_GRID_H_

@@ -1,0 +1,634 @@
+#include "study/trainer.h"
+
+#include <ATen/ATen.h>
+#include <ATen/CPUGeneratorImpl.h>
+#include <ATen/Context.h>
+#include <torch/nn/module.h>
+#include <torch/optim/adam.h>
+#include <torch/serialize/input-archive.h>
+#include <torch/serialize/output-archive.h>
+#include <torch/utils.h>
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <memory>
+#include <string>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "common/progress.h"
+#include "data/image_io.h"
+#include "data/load.h"
+#include "data/loader.h"
+#include "data/mosaic.h"
+#include "google/protobuf/text_format.h"
+#include "losses/cross_entropy.h"
+#include "losses/dice.h"
+#include "losses/strategy.h"
+#include "models/model.h"
+#include "reports/event_writer.h"
+#include "study/environment.h"
+#include "study/metrics.h"
+
+namespace nerve_mtl::study {
+namespace {
+
+namespace fs = std::filesystem;
+using models::MultitaskModelImpl;
+
+constexpr char kCheckpoint[] = "checkpoint.pt";
+constexpr char kBestModel[] = "best_model.pt";
+constexpr char kResultFile[] = "result.textproto";
+
+double Seconds() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+// Saves through a temporary file and a rename, so a kill never leaves a torn file.
+absl::Status SaveArchive(torch::serialize::OutputArchive& archive, const std::string& path) {
+  const std::string tmp = path + ".tmp";
+  try {
+    archive.save_to(tmp);
+  } catch (const c10::Error& e) {
+    return absl::InternalError(absl::StrCat(tmp, ": ", e.what_without_backtrace()));
+  }
+  std::error_code error;
+  fs::rename(tmp, path, error);
+  if (error) return absl::InternalError(absl::StrCat(path, ": ", error.message()));
+  return absl::OkStatus();
+}
+
+absl::Status LoadModel(const std::string& path, MultitaskModelImpl* model) {
+  try {
+    torch::serialize::InputArchive archive;
+    archive.load_from(path);
+    model->load(archive);
+  } catch (const c10::Error& e) {
+    return absl::DataLossError(absl::StrCat(path, ": ", e.what_without_backtrace()));
+  }
+  return absl::OkStatus();
+}
+
+at::Tensor BytesToTensor(const std::string& bytes) {
+  return at::from_blob(const_cast<char*>(bytes.data()), {static_cast<int64_t>(bytes.size())},
+                       at::kByte)
+      .clone();
+}
+
+std::string TensorToBytes(const at::Tensor& t) {
+  const at::Tensor c = t.contiguous();
+  return std::string(static_cast<const char*>(c.data_ptr()), c.numel());
+}
+
+MonitorMetric EffectiveMonitor(MonitorMetric monitor, const MultitaskModelImpl& model) {
+  if (monitor == MONITOR_METRIC_UNSPECIFIED) {
+    return model.segments() ? MONITOR_DICE : MONITOR_ACCURACY;
+  }
+  if (monitor == MONITOR_DICE && !model.segments()) return MONITOR_ACCURACY;
+  if (monitor == MONITOR_ACCURACY && !model.classifies()) return MONITOR_DICE;
+  return monitor;
+}
+
+double MonitorValue(MonitorMetric monitor, const EpochRecord& record) {
+  switch (monitor) {
+    case MONITOR_ACCURACY:
+      return record.val_accuracy();
+    case MONITOR_DICE_PLUS_ACCURACY:
+      return record.val_dice() + record.val_accuracy();
+    default:
+      return record.val_dice();
+  }
+}
+
+void ToProto(const EvaluationMetrics& m, SplitMetrics* out) {
+  out->Clear();
+  out->set_images(m.images);
+  out->set_has_segmentation(m.has_segmentation);
+  out->set_has_classification(m.has_classification);
+  if (m.has_segmentation) {
+    out->set_dice(m.dice);
+    out->set_iou(m.iou);
+    out->set_hd95(m.hd95);
+    out->set_hd95_undefined(m.hd95_undefined);
+    for (double d : m.per_class_dice) out->add_per_class_dice(d);
+    for (double d : m.per_image_dice) out->add_image_dice(d);
+  }
+  if (m.has_classification) {
+    out->set_accuracy(m.accuracy);
+    out->set_macro_f1(m.macro_f1);
+    out->set_classes(static_cast<int>(m.confusion.size()));
+    for (const auto& row : m.confusion) {
+      for (int v : row) out->add_confusion(v);
+    }
+  }
+  if (m.has_segmentation && m.has_classification) {
+    out->set_dice_correct(m.dice_correct);
+    out->set_dice_wrong(m.dice_wrong);
+    out->set_n_correct(m.n_correct);
+    out->set_n_wrong(m.n_wrong);
+  }
+  for (const std::string& id : m.ids) out->add_image_id(id);
+}
+
+struct Evaluation {
+  EvaluationMetrics metrics;
+  std::vector<int> true_labels;
+  std::vector<int> predicted_labels;
+  std::vector<data::Mask> predicted_masks;  // The first `keep_masks` images.
+};
+
+Evaluation Evaluate(MultitaskModelImpl& model, const data::Dataset& dataset,
+                    const std::vector<int>& indices, const data::DataSpec& spec, int batch_size,
+                    int keep_masks) {
+  torch::NoGradGuard no_grad;
+  model.eval();
+  data::LoaderOptions options;
+  options.batch_size = batch_size;
+  data::BatchLoader loader(dataset, indices, spec, options);
+  MetricsAccumulator accumulator(static_cast<int>(dataset.class_names.size()));
+  Evaluation evaluation;
+  const int h = spec.height(), w = spec.width();
+  while (auto batch = loader.Next()) {
+    const models::ModelOutput out = model.forward(batch->images);
+    at::Tensor masks, labels;
+    if (out.segmentation.defined()) {
+      masks = out.segmentation.argmax(1).ne(0).to(at::kByte).contiguous();
+    }
+    if (out.classification.defined()) labels = out.classification.argmax(1).contiguous();
+    for (int64_t i = 0; i < batch->images.size(0); ++i) {
+      const data::Example& e = dataset.examples[batch->indices[i]];
+      ImagePrediction p;
+      p.id = e.id;
+      p.height = h;
+      p.width = w;
+      p.true_label = e.label;
+      if (masks.defined()) {
+        const uint8_t* m = masks.data_ptr<uint8_t>() + i * h * w;
+        p.predicted_mask.assign(m, m + h * w);
+        p.true_mask = e.mask.pixels;
+        if (static_cast<int>(evaluation.predicted_masks.size()) < keep_masks) {
+          data::Mask mask(h, w);
+          mask.pixels = p.predicted_mask;
+          evaluation.predicted_masks.push_back(std::move(mask));
+        }
+      }
+      if (labels.defined()) p.predicted_label = static_cast<int>(labels[i].item<int64_t>());
+      evaluation.true_labels.push_back(p.true_label);
+      evaluation.predicted_labels.push_back(p.predicted_label);
+      accumulator.Add(p);
+    }
+  }
+  evaluation.metrics = accumulator.Finish();
+  return evaluation;
+}
+
+void FillSplit(const Evaluation& e, SplitMetrics* out) {
+  ToProto(e.metrics, out);
+  for (int label : e.true_labels) out->add_image_true_label(label);
+  for (int label : e.predicted_labels) out->add_image_predicted_label(label);
+}
+
+// Optimiser parameter groups: the model's plain parameters at the base rate, each of the
+// model's special groups (cross-stitch alphas) and the strategy's own parameters at their
+// multiples of it. `multipliers` receives each group's multiple, for the StepLR schedule.
+std::vector<torch::optim::OptimizerParamGroup> ParameterGroups(
+    MultitaskModelImpl& model, losses::MultitaskStrategy* strategy, const TrainingSpec& training,
+    std::vector<double>* multipliers) {
+  std::vector<torch::optim::OptimizerParamGroup> groups;
+  auto add = [&](std::vector<at::Tensor> params, double multiplier, double weight_decay) {
+    if (params.empty()) return;
+    auto options = std::make_unique<torch::optim::AdamOptions>(training.learning_rate() *
+                                                               multiplier);
+    options->weight_decay(weight_decay).amsgrad(training.amsgrad());
+    groups.emplace_back(std::move(params), std::move(options));
+    multipliers->push_back(multiplier);
+  };
+  std::unordered_set<const void*> special;
+  const std::vector<models::ParameterGroup> model_groups = model.parameter_groups();
+  for (const models::ParameterGroup& g : model_groups) {
+    for (const at::Tensor& p : g.parameters) special.insert(p.unsafeGetTensorImpl());
+  }
+  std::vector<at::Tensor> base;
+  for (const at::Tensor& p : model.parameters()) {
+    if (!special.count(p.unsafeGetTensorImpl())) base.push_back(p);
+  }
+  add(base, 1.0, training.weight_decay());
+  for (const models::ParameterGroup& g : model_groups) add(g.parameters, g.lr_multiplier, 0.0);
+  if (strategy != nullptr) add(strategy->parameters(), strategy->lr_multiplier(), 0.0);
+  return groups;
+}
+
+void SetLearningRate(torch::optim::Adam& optimizer, const std::vector<double>& multipliers,
+                     double lr) {
+  for (size_t g = 0; g < optimizer.param_groups().size(); ++g) {
+    static_cast<torch::optim::AdamOptions&>(optimizer.param_groups()[g].options())
+        .lr(lr * multipliers[g]);
+  }
+}
+
+absl::Status SaveCheckpoint(const std::string& path, MultitaskModelImpl& model,
+                            torch::optim::Adam& optimizer, losses::MultitaskStrategy* strategy,
+                            const Result& progress) {
+  torch::serialize::OutputArchive archive, model_archive, optimizer_archive;
+  model.save(model_archive);
+  archive.write("model", model_archive);
+  optimizer.save(optimizer_archive);
+  archive.write("optimizer", optimizer_archive);
+  if (strategy != nullptr) {
+    const std::vector<at::Tensor> state = strategy->state();
+    for (size_t i = 0; i < state.size(); ++i) {
+      archive.write(absl::StrCat("strategy_", i), state[i].detach());
+    }
+  }
+  archive.write("generator", at::detail::getDefaultCPUGenerator().get_state());
+  std::string bytes;
+  progress.SerializeToString(&bytes);
+  archive.write("progress", BytesToTensor(bytes));
+  return SaveArchive(archive, path);
+}
+
+absl::Status LoadCheckpoint(const std::string& path, MultitaskModelImpl& model,
+                            torch::optim::Adam& optimizer, losses::MultitaskStrategy* strategy,
+                            Result* progress) {
+  try {
+    torch::serialize::InputArchive archive, model_archive, optimizer_archive;
+    archive.load_from(path);
+    archive.read("model", model_archive);
+    model.load(model_archive);
+    archive.read("optimizer", optimizer_archive);
+    optimizer.load(optimizer_archive);
+    if (strategy != nullptr) {
+      torch::NoGradGuard no_grad;
+      std::vector<at::Tensor> state = strategy->state();
+      for (size_t i = 0; i < state.size(); ++i) {
+        at::Tensor saved;
+        archive.read(absl::StrCat("strategy_", i), saved);
+        state[i].copy_(saved);
+      }
+    }
+    at::Tensor generator, bytes;
+    archive.read("generator", generator);
+    at::detail::getDefaultCPUGenerator().set_state(generator);
+    archive.read("progress", bytes);
+    if (!progress->ParseFromString(TensorToBytes(bytes))) {
+      return absl::DataLossError(absl::StrCat(path, ": unreadable progress record"));
+    }
+  } catch (const c10::Error& e) {
+    return absl::DataLossError(absl::StrCat(path, ": ", e.what_without_backtrace()));
+  }
+  return absl::OkStatus();
+}
+
+std::vector<double> Flatten(const std::vector<at::Tensor>& tensors) {
+  std::vector<double> values;
+  for (const at::Tensor& t : tensors) {
+    const at::Tensor d = t.detach().to(at::kDouble).contiguous().view(-1);
+    values.insert(values.end(), d.data_ptr<double>(), d.data_ptr<double>() + d.numel());
+  }
+  return values;
+}
+
+// One epoch's TensorBoard record: losses, metrics, task weights, learning rate, diagnostics,
+// prediction overlays and one weight histogram per top-level module.
+void LogEpoch(reports::EventWriter* events, const EpochRecord& record, MultitaskModelImpl& model,
+              const data::Dataset& dataset, const std::vector<int>& val,
+              const Evaluation& evaluation) {
+  if (events == nullptr) return;
+  const int64_t step = record.epoch();
+  static const char* kTasks[] = {"segmentation", "classification"};
+  (void)events->AddScalar("loss/train", step, record.train_loss());
+  for (int t = 0; t < record.train_task_loss_size(); ++t) {
+    (void)events->AddScalar(absl::StrCat("loss/", kTasks[t]), step, record.train_task_loss(t));
+  }
+  for (int t = 0; t < record.task_weight_size(); ++t) {
+    (void)events->AddScalar(absl::StrCat("task_weight/", kTasks[t]), step, record.task_weight(t));
+  }
+  if (model.segments()) (void)events->AddScalar("val/dice", step, record.val_dice());
+  if (model.classifies()) (void)events->AddScalar("val/accuracy", step, record.val_accuracy());
+  (void)events->AddScalar("learning_rate", step, record.learning_rate());
+  (void)events->AddScalar("images_per_second", step, record.images_per_second());
+  for (const auto& [name, value] : record.diagnostics()) {
+    (void)events->AddScalar(name, step, value);
+  }
+  for (size_t i = 0; i < evaluation.predicted_masks.size(); ++i) {
+    const data::Example& e = dataset.examples[val[i]];
+    (void)events->AddImage(absl::StrCat("overlay/", e.id), step,
+                           data::RenderOverlay(e.image, e.mask, evaluation.predicted_masks[i]));
+  }
+  for (const auto& child : model.named_children()) {
+    (void)events->AddHistogram(absl::StrCat("weights/", child.key()), step,
+                               Flatten(child.value()->parameters()));
+  }
+  (void)events->Flush();
+}
+
+absl::Status Pretrain(MultitaskModelImpl& model, const Experiment& resolved,
+                      const TrainOptions& options) {
+  const std::vector<models::ModelSpec> specs = model.pretraining_specs();
+  if (specs.empty()) return absl::OkStatus();
+  const std::string cache =
+      options.pretrained_dir.empty() ? options.out_dir + "/pretrained" : options.pretrained_dir;
+  std::vector<std::shared_ptr<MultitaskModelImpl>> pretrained;
+  for (const models::ModelSpec& spec : specs) {
+    Experiment pre = resolved;
+    pre.set_name(absl::StrCat(spec.name(), " (pretraining)"));
+    *pre.mutable_model() = spec;
+    TrainingSpec* training = pre.mutable_training();
+    if (training->pretrain_epochs() > 0) training->set_epochs(training->pretrain_epochs());
+    training->set_pretrain_epochs(0);
+    training->set_monitor(MONITOR_METRIC_UNSPECIFIED);
+    const std::string dir =
+        absl::StrCat(cache, "/", spec.name(), "-", TrialId(pre));
+    if (!fs::exists(fs::path(dir) / kResultFile)) {
+      *options.log << "pretraining " << spec.name() << " for " << resolved.name() << " in "
+                   << dir << std::endl;
+      TrainOptions sub = options;
+      sub.out_dir = dir;
+      sub.pretrained_dir = cache;
+      absl::StatusOr<Result> result = TrainExperiment(pre, sub);
+      if (!result.ok()) {
+        return absl::Status(result.status().code(),
+                            absl::StrCat("pretraining ", spec.name(), ": ",
+                                         result.status().message()));
+      }
+      if (absl::Status s = WriteResult(dir, *result); !s.ok()) return s;
+    } else {
+      *options.log << "using pretrained " << spec.name() << " from " << dir << std::endl;
+    }
+    absl::StatusOr<std::shared_ptr<MultitaskModelImpl>> branch = models::CreateModel(spec);
+    if (!branch.ok()) return branch.status();
+    if (absl::Status s = LoadModel((fs::path(dir) / kBestModel).string(), branch->get()); !s.ok()) {
+      return s;
+    }
+    pretrained.push_back(*branch);
+  }
+  return model.LoadPretrained(pretrained);
+}
+
+}  // namespace
+
+void SeedEverything(uint64_t seed) {
+  torch::manual_seed(seed);
+  at::globalContext().setDeterministicAlgorithms(true, /*warn_only=*/false);
+}
+
+absl::Status WriteResult(const std::string& dir, const Result& result) {
+  std::string text;
+  google::protobuf::TextFormat::PrintToString(result, &text);
+  std::error_code error;
+  fs::create_directories(dir, error);
+  const std::string path = (fs::path(dir) / kResultFile).string();
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out << text;
+    if (!out) return absl::InternalError(absl::StrCat(tmp, ": write failed"));
+  }
+  fs::rename(tmp, path, error);
+  if (error) return absl::InternalError(absl::StrCat(path, ": ", error.message()));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Result> TrainExperiment(const Experiment& experiment,
+                                       const TrainOptions& options) {
+  if (absl::Status s = ValidateExperiment(experiment); !s.ok()) return s;
+  Experiment resolved = ResolveExperiment(experiment);
+  const std::string trial_id = TrialId(experiment);
+  const TrainingSpec& training = resolved.training();
+
+  absl::StatusOr<data::LoadedData> data = data::LoadData(resolved.data());
+  if (!data.ok()) return data.status();
+  const int classes = static_cast<int>(data->dataset.class_names.size());
+  if (experiment.model().has_classification_classes() &&
+      experiment.model().classification_classes() != classes) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("model.classification_classes is ", experiment.model().classification_classes(),
+                     " but the data has ", classes, " classes"));
+  }
+  resolved.mutable_model()->set_classification_classes(classes);
+
+  SeedEverything(resolved.seed());
+  absl::StatusOr<std::shared_ptr<MultitaskModelImpl>> created = models::CreateModel(resolved.model());
+  if (!created.ok()) return created.status();
+  MultitaskModelImpl& model = **created;
+  const bool multitask = model.segments() && model.classifies();
+  std::unique_ptr<losses::MultitaskStrategy> strategy;
+  if (multitask) {
+    absl::StatusOr<std::unique_ptr<losses::MultitaskStrategy>> s =
+        losses::CreateStrategy(resolved.loss());
+    if (!s.ok()) return s.status();
+    strategy = *std::move(s);
+  }
+  if (absl::Status s = losses::ValidateDiceOptions(resolved.loss().dice()); !s.ok()) return s;
+
+  std::error_code error;
+  fs::create_directories(options.out_dir, error);
+  if (error) return absl::PermissionDeniedError(absl::StrCat(options.out_dir, ": ", error.message()));
+
+  const std::string checkpoint_path = (fs::path(options.out_dir) / kCheckpoint).string();
+  const std::string best_path = (fs::path(options.out_dir) / kBestModel).string();
+  Result progress;
+  const bool resuming = fs::exists(checkpoint_path);
+  if (!resuming) {
+    fs::remove(best_path, error);  // A stale one from a run killed before its first checkpoint.
+    if (absl::Status s = Pretrain(model, resolved, options); !s.ok()) return s;
+    // The generator must not depend on whether pretraining ran or came from the cache.
+    SeedEverything(resolved.seed());
+  }
+
+  std::vector<double> multipliers;
+  torch::optim::Adam optimizer(
+      ParameterGroups(model, strategy.get(), training, &multipliers),
+      torch::optim::AdamOptions(training.learning_rate()));
+  if (resuming) {
+    if (absl::Status s = LoadCheckpoint(checkpoint_path, model, optimizer, strategy.get(), &progress);
+        !s.ok()) {
+      return s;
+    }
+    if (progress.trial_id() != trial_id) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          checkpoint_path, " belongs to trial ", progress.trial_id(), ", not ", trial_id,
+          "; remove it or use another output directory"));
+    }
+    // DWA-like strategies learn from the loss history: replay it.
+    for (const EpochRecord& r : progress.epoch()) {
+      if (strategy) {
+        strategy->EndEpoch(std::vector<double>(r.train_task_loss().begin(), r.train_task_loss().end()));
+      }
+    }
+    *options.log << resolved.name() << ": resuming after epoch " << progress.epoch_size()
+                 << std::endl;
+  }
+  progress.set_trial_id(trial_id);
+
+  std::unique_ptr<reports::EventWriter> events;
+  if (options.tensorboard) {
+    absl::StatusOr<std::unique_ptr<reports::EventWriter>> writer =
+        reports::EventWriter::Create((fs::path(options.out_dir) / "events").string());
+    if (!writer.ok()) return writer.status();
+    events = *std::move(writer);
+  }
+
+  data::LoaderOptions loader_options;
+  loader_options.batch_size = training.batch_size();
+  loader_options.shuffle = true;
+  loader_options.augment = true;
+  loader_options.workers = training.loader_workers();
+  data::BatchLoader train_loader(data->dataset, data->split.train, resolved.data(),
+                                 loader_options);
+  const MonitorMetric monitor = EffectiveMonitor(training.monitor(), model);
+  losses::BackwardContext context;
+  context.shared_parameters = model.shared_parameters();
+  context.last_shared_weight = model.last_shared_weight();
+  Progress bar(options.log, options.terminal);
+  const std::string label = resolved.name().empty() ? resolved.model().name() : resolved.name();
+
+  int best_epoch = progress.best_epoch();
+  double best_value = -std::numeric_limits<double>::infinity();
+  for (const EpochRecord& r : progress.epoch()) {
+    if (r.epoch() == best_epoch) best_value = MonitorValue(monitor, r);
+  }
+  const int first_epoch = progress.epoch_size();
+  for (int epoch = first_epoch; epoch < training.epochs(); ++epoch) {
+    if (options.max_epochs_this_call > 0 && epoch - first_epoch >= options.max_epochs_this_call) {
+      return absl::CancelledError(absl::StrCat(label, ": stopped after epoch ", epoch,
+                                               " as asked; rerun to resume"));
+    }
+    if (training.early_stopping_patience() > 0 && epoch - best_epoch > training.early_stopping_patience()) {
+      *options.log << label << ": early stop after epoch " << epoch << " (best " << best_epoch + 1
+                   << ")" << std::endl;
+      break;
+    }
+    const double lr = training.learning_rate() *
+                      std::pow(training.lr_gamma(), epoch / training.lr_step_epochs());
+    SetLearningRate(optimizer, multipliers, lr);
+    if (strategy) strategy->StartEpoch(epoch, training.epochs());
+    model.train();
+    train_loader.StartEpoch(epoch);
+    bar.Start(absl::StrFormat("%s epoch %d/%d", label, epoch + 1, training.epochs()),
+              train_loader.size());
+    const double start = Seconds();
+    double loss_sum = 0.0;
+    std::vector<double> task_sum(losses::kNumTasks, 0.0);
+    int64_t steps = 0, images = 0;
+    while (auto batch = train_loader.Next()) {
+      const models::ModelOutput out = model.forward(batch->images);
+      std::vector<at::Tensor> task_losses(losses::kNumTasks);
+      if (model.segments()) {
+        task_losses[losses::kSegmentationTask] =
+            losses::DiceLoss(out.segmentation, batch->masks, resolved.loss().dice());
+      }
+      if (model.classifies()) {
+        task_losses[losses::kClassificationTask] = losses::ClassificationCrossEntropy(
+            out.classification, batch->labels, resolved.loss().cross_entropy());
+      }
+      static const char* kTaskNames[] = {"segmentation", "classification"};
+      for (int t = 0; t < losses::kNumTasks; ++t) {
+        if (!task_losses[t].defined()) continue;
+        const double v = task_losses[t].item<double>();
+        if (!std::isfinite(v)) {
+          bar.Finish("stopped");
+          return absl::AbortedError(absl::StrCat("epoch ", epoch + 1, " step ", steps + 1, ": ",
+                                                 kTaskNames[t], " loss is ", v));
+        }
+        task_sum[t] += v;
+      }
+      optimizer.zero_grad();
+      double loss;
+      if (multitask) {
+        loss = strategy->Backward(task_losses, context);
+      } else {
+        const at::Tensor& only = task_losses[model.segments() ? losses::kSegmentationTask
+                                                              : losses::kClassificationTask];
+        only.backward();
+        loss = only.item<double>();
+      }
+      if (!std::isfinite(loss)) {
+        bar.Finish("stopped");
+        return absl::AbortedError(
+            absl::StrCat("epoch ", epoch + 1, " step ", steps + 1, ": combined loss is ", loss));
+      }
+      optimizer.step();
+      loss_sum += loss;
+      ++steps;
+      images += batch->images.size(0);
+      bar.Update(steps, absl::StrFormat("loss %.4f  %.1f img/s", loss_sum / steps,
+                                        images / std::max(1e-9, Seconds() - start)));
+    }
+    const double seconds = Seconds() - start;
+    std::vector<double> mean_task(losses::kNumTasks, 0.0);
+    for (int t = 0; t < losses::kNumTasks; ++t) mean_task[t] = task_sum[t] / std::max<int64_t>(1, steps);
+    if (strategy) strategy->EndEpoch(mean_task);
+
+    const Evaluation val = Evaluate(model, data->dataset, data->split.val, resolved.data(),
+                                    training.batch_size(), training.overlay_images());
+    EpochRecord* record = progress.add_epoch();
+    record->set_epoch(epoch);
+    record->set_train_loss(loss_sum / std::max<int64_t>(1, steps));
+    for (double v : mean_task) record->add_train_task_loss(v);
+    const std::vector<double> weights =
+        strategy ? strategy->TaskWeights()
+                 : std::vector<double>{model.segments() ? 1.0 : 0.0, model.classifies() ? 1.0 : 0.0};
+    for (double w : weights) record->add_task_weight(w);
+    record->set_learning_rate(lr);
+    if (model.segments()) record->set_val_dice(val.metrics.dice);
+    if (model.classifies()) record->set_val_accuracy(val.metrics.accuracy);
+    for (const auto& [name, value] : model.diagnostics()) (*record->mutable_diagnostics())[name] = value;
+    record->set_seconds(seconds);
+    record->set_images_per_second(images / std::max(1e-9, seconds));
+    LogEpoch(events.get(), *record, model, data->dataset, data->split.val, val);
+
+    double value = MonitorValue(monitor, *record);
+    if (std::isnan(value)) value = -std::numeric_limits<double>::infinity();
+    const bool improved = value > best_value || !fs::exists(best_path);
+    if (improved) {
+      best_value = value;
+      best_epoch = epoch;
+      torch::serialize::OutputArchive archive;
+      model.save(archive);
+      if (absl::Status s = SaveArchive(archive, best_path); !s.ok()) return s;
+    }
+    progress.set_best_epoch(best_epoch);
+    bar.Finish(absl::StrFormat("loss %.4f%s%s%s  %.1f img/s", record->train_loss(),
+                               model.segments() ? absl::StrFormat("  val dice %.3f", record->val_dice()) : "",
+                               model.classifies() ? absl::StrFormat("  val acc %.3f", record->val_accuracy()) : "",
+                               improved ? " (best)" : "", record->images_per_second()));
+    if (absl::Status s = SaveCheckpoint(checkpoint_path, model, optimizer, strategy.get(), progress);
+        !s.ok()) {
+      return s;
+    }
+  }
+
+  // Report the best epoch's weights.
+  if (absl::Status s = LoadModel(best_path, &model); !s.ok()) return s;
+  Result result = progress;
+  result.set_status(Result::OK);
+  *result.mutable_experiment() = resolved;
+  const Evaluation val = Evaluate(model, data->dataset, data->split.val, resolved.data(),
+                                  training.batch_size(), 0);
+  const Evaluation test = Evaluate(model, data->dataset, data->split.test, resolved.data(),
+                                   training.batch_size(), 0);
+  FillSplit(val, result.mutable_val());
+  FillSplit(test, result.mutable_test());
+  int64_t parameters = 0;
+  for (const at::Tensor& p : model.parameters()) parameters += p.numel();
+  result.set_parameters(parameters);
+  double seconds = 0.0, images = 0.0;
+  for (const EpochRecord& r : result.epoch()) {
+    seconds += r.seconds();
+    images += r.seconds() * r.images_per_second();
+  }
+  result.set_train_seconds(seconds);
+  result.set_images_per_second(images / std::max(1e-9, seconds));
+  *result.mutable_environment() = CurrentEnvironment();
+  return result;
+}
+
+}  // namespace nerve_mtl::study

@@ -1,0 +1,201 @@
+#include "study/trainer.h"
+
+#include <ATen/ATen.h>
+#include <torch/serialize/input-archive.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <set>
+#include <sstream>
+#include <string>
+
+#include "common/textproto.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "reports/event_reader.h"
+
+namespace nerve_mtl::study {
+namespace {
+
+using ::testing::HasSubstr;
+
+// Small enough to train in seconds on 2 cores.
+constexpr char kTiny[] = R"pb(
+  name: "tiny"
+  data {
+    phantom { patients: 4 images_per_patient: 6 }
+    height: 32
+    width: 32
+  }
+  model { name: "quickfcn" filters: 4 kernel_size: 3 depth: 2 }
+  loss { strategy: "linear" }
+  training { epochs: 3 batch_size: 4 learning_rate: 0.01 loader_workers: 1 overlay_images: 2 }
+  seed: 3
+)pb";
+
+Experiment Tiny() {
+  Experiment e;
+  absl::Status s = ParseTextProto(kTiny, "kTiny", &e);
+  EXPECT_TRUE(s.ok()) << s;
+  return e;
+}
+
+std::string TempDir(const std::string& name) {
+  const std::string dir = std::string(std::getenv("TEST_TMPDIR")) + "/" + name;
+  std::filesystem::remove_all(dir);
+  return dir;
+}
+
+TrainOptions Options(const std::string& dir, std::ostream* log) {
+  TrainOptions options;
+  options.out_dir = dir;
+  options.log = log;
+  return options;
+}
+
+// All parameters and buffers of a saved model, flattened in archive order.
+std::vector<at::Tensor> SavedTensors(const std::string& path) {
+  torch::serialize::InputArchive archive;
+  archive.load_from(path);
+  std::vector<at::Tensor> tensors;
+  for (const std::string& key : archive.keys()) {
+    at::Tensor t;
+    if (archive.try_read(key, t)) tensors.push_back(t);
+  }
+  return tensors;
+}
+
+void ExpectSameWeights(const std::string& a, const std::string& b) {
+  const auto ta = SavedTensors(a), tb = SavedTensors(b);
+  ASSERT_EQ(ta.size(), tb.size());
+  ASSERT_FALSE(ta.empty());
+  for (size_t i = 0; i < ta.size(); ++i) EXPECT_TRUE(at::equal(ta[i], tb[i])) << "tensor " << i;
+}
+
+TEST(TrainerTest, TrainsRecordsAndIsBitReproducible) {
+  std::ostringstream log_a, log_b;
+  const std::string a = TempDir("a"), b = TempDir("b");
+  absl::StatusOr<Result> ra = TrainExperiment(Tiny(), Options(a, &log_a));
+  ASSERT_TRUE(ra.ok()) << ra.status();
+  absl::StatusOr<Result> rb = TrainExperiment(Tiny(), Options(b, &log_b));
+  ASSERT_TRUE(rb.ok()) << rb.status();
+
+  EXPECT_EQ(ra->status(), Result::OK);
+  EXPECT_EQ(ra->epoch_size(), 3);
+  EXPECT_EQ(ra->trial_id().size(), 16u);
+  EXPECT_GT(ra->parameters(), 0);
+  EXPECT_TRUE(ra->test().has_segmentation());
+  EXPECT_TRUE(ra->test().has_classification());
+  EXPECT_EQ(ra->test().image_dice_size(), 6);  // one test patient of 6 images
+  EXPECT_EQ(ra->experiment().model().classification_classes(), 3);
+  EXPECT_EQ(ra->experiment().model().input_height(), 32);
+  EXPECT_EQ(ra->epoch(0).task_weight_size(), 2);
+  EXPECT_DOUBLE_EQ(ra->epoch(0).task_weight(1), 0.1);  // linear's default CE weight
+  EXPECT_FALSE(ra->environment().libtorch_version().empty());
+
+  // Same spec, same machine: bit-identical weights and metrics.
+  ExpectSameWeights(a + "/best_model.pt", b + "/best_model.pt");
+  for (int e = 0; e < 3; ++e) {
+    EXPECT_EQ(ra->epoch(e).train_loss(), rb->epoch(e).train_loss());
+    EXPECT_EQ(ra->epoch(e).val_dice(), rb->epoch(e).val_dice());
+  }
+  EXPECT_EQ(ra->test().dice(), rb->test().dice());
+  EXPECT_EQ(ra->test().accuracy(), rb->test().accuracy());
+
+  // Plain progress lines when the log is not a terminal.
+  EXPECT_THAT(log_a.str(), HasSubstr("tiny epoch 3/3"));
+  EXPECT_THAT(log_a.str(), HasSubstr("val dice"));
+  EXPECT_THAT(log_a.str(), ::testing::Not(HasSubstr("\r")));
+}
+
+TEST(TrainerTest, KilledRunResumesToTheSameResult) {
+  std::ostringstream log;
+  const std::string whole = TempDir("whole"), split = TempDir("split");
+  absl::StatusOr<Result> uninterrupted = TrainExperiment(Tiny(), Options(whole, &log));
+  ASSERT_TRUE(uninterrupted.ok()) << uninterrupted.status();
+
+  TrainOptions first = Options(split, &log);
+  first.max_epochs_this_call = 2;
+  absl::StatusOr<Result> cut = TrainExperiment(Tiny(), first);
+  ASSERT_EQ(cut.status().code(), absl::StatusCode::kCancelled) << cut.status();
+  ASSERT_TRUE(std::filesystem::exists(split + "/checkpoint.pt"));
+  absl::StatusOr<Result> resumed = TrainExperiment(Tiny(), Options(split, &log));
+  ASSERT_TRUE(resumed.ok()) << resumed.status();
+  EXPECT_THAT(log.str(), HasSubstr("resuming after epoch 2"));
+
+  ExpectSameWeights(whole + "/best_model.pt", split + "/best_model.pt");
+  ASSERT_EQ(resumed->epoch_size(), 3);
+  EXPECT_EQ(resumed->epoch(2).train_loss(), uninterrupted->epoch(2).train_loss());
+  EXPECT_EQ(resumed->test().dice(), uninterrupted->test().dice());
+
+  // A checkpoint of another experiment is not silently reused.
+  Experiment other = Tiny();
+  other.set_seed(4);
+  absl::StatusOr<Result> mismatch = TrainExperiment(other, Options(split, &log));
+  EXPECT_EQ(mismatch.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(mismatch.status().message(), HasSubstr("belongs to trial"));
+}
+
+TEST(TrainerTest, NonFiniteLossStopsWithEpochAndStep) {
+  Experiment e = Tiny();
+  // Inputs near float's limit overflow the first convolution.
+  e.mutable_data()->mutable_normalization()->set_mode(data::NORMALIZATION_FIXED);
+  e.mutable_data()->mutable_normalization()->set_std(1e-37);
+  std::ostringstream log;
+  absl::StatusOr<Result> r = TrainExperiment(e, Options(TempDir("nan"), &log));
+  ASSERT_EQ(r.status().code(), absl::StatusCode::kAborted) << r.status();
+  EXPECT_THAT(r.status().message(), HasSubstr("epoch 1 step 1: "));
+  EXPECT_THAT(r.status().message(), HasSubstr("loss is"));
+}
+
+TEST(TrainerTest, WritesTensorBoardEvents) {
+  std::ostringstream log;
+  Experiment e = Tiny();
+  e.mutable_training()->set_epochs(1);
+  const std::string dir = TempDir("events");
+  ASSERT_TRUE(TrainExperiment(e, Options(dir, &log)).ok());
+  std::string file;
+  for (const auto& entry : std::filesystem::directory_iterator(dir + "/events")) {
+    file = entry.path().string();
+  }
+  ASSERT_THAT(file, HasSubstr("tfevents"));
+  absl::StatusOr<std::vector<tensorboard::Event>> events = reports::ReadEventFile(file);
+  ASSERT_TRUE(events.ok()) << events.status();
+  std::set<std::string> tags;
+  for (const auto& event : *events) {
+    for (const auto& value : event.summary().value()) tags.insert(value.tag());
+  }
+  for (const char* tag : {"loss/train", "loss/segmentation", "loss/classification",
+                          "task_weight/classification", "val/dice", "val/accuracy",
+                          "learning_rate"}) {
+    EXPECT_TRUE(tags.count(tag)) << tag;
+  }
+  bool overlay = false, histogram = false;
+  for (const std::string& tag : tags) {
+    overlay |= tag.rfind("overlay/", 0) == 0;
+    histogram |= tag.rfind("weights/", 0) == 0;
+  }
+  EXPECT_TRUE(overlay);
+  EXPECT_TRUE(histogram);
+}
+
+TEST(TrainerTest, BadSpecsAreRefusedBeforeAnythingRuns) {
+  std::ostringstream log;
+  Experiment e = Tiny();
+  e.mutable_training()->set_epochs(0);
+  const std::string dir = TempDir("bad");
+  EXPECT_THAT(TrainExperiment(e, Options(dir, &log)).status().message(),
+              HasSubstr("training.epochs must be >= 1"));
+  Experiment classes = Tiny();
+  classes.mutable_model()->set_classification_classes(5);
+  EXPECT_THAT(TrainExperiment(classes, Options(dir, &log)).status().message(),
+              HasSubstr("model.classification_classes is 5 but the data has 3 classes"));
+  Experiment unknown = Tiny();
+  unknown.mutable_model()->set_name("transformer");
+  EXPECT_THAT(TrainExperiment(unknown, Options(dir, &log)).status().message(),
+              HasSubstr("unknown model 'transformer'"));
+  EXPECT_FALSE(std::filesystem::exists(dir)) << "nothing written for a refused spec";
+}
+
+}  // namespace
+}  // namespace nerve_mtl::study
