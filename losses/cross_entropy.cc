@@ -1,0 +1,116 @@
+#include "losses/cross_entropy.h"
+
+#include <ATen/TensorOperators.h>
+#include <ATen/core/Reduction.h>
+#include <ATen/core/Tensor.h>
+#include <ATen/ops/bincount.h>
+#include <ATen/ops/cross_entropy_loss.h>
+#include <ATen/ops/max_pool2d.h>
+#include <ATen/ops/tensor.h>
+#include <c10/core/GradMode.h>
+#include <c10/util/Exception.h>
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+
+namespace nerve_mtl::losses {
+namespace {
+
+std::string ClassWeightsMismatch(int64_t weights, int64_t classes) {
+  return absl::StrCat("loss.cross_entropy.class_weights has ", weights,
+                      " values but the model has ", classes, " classes");
+}
+
+}  // namespace
+
+absl::Status ValidateCrossEntropyOptions(const CrossEntropyOptions& options,
+                                         int64_t classification_classes) {
+  const int64_t weights = options.class_weights_size();
+  if (weights != 0 && weights != classification_classes) {
+    return absl::InvalidArgumentError(ClassWeightsMismatch(weights, classification_classes));
+  }
+  for (int i = 0; i < weights; ++i) {
+    const float w = options.class_weights(i);
+    if (!(w >= 0.0f) || !std::isfinite(w)) {
+      return absl::InvalidArgumentError(absl::StrCat("loss.cross_entropy.class_weights[", i,
+                                                     "] must be finite and >= 0, got ", w));
+    }
+  }
+  if (!(options.boundary_weight() >= 0.0)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "loss.cross_entropy.boundary_weight must be >= 0, got ", options.boundary_weight()));
+  }
+  return absl::OkStatus();
+}
+
+at::Tensor ClassificationCrossEntropy(const at::Tensor& logits, const at::Tensor& labels,
+                                      const CrossEntropyOptions& options) {
+  TORCH_CHECK(logits.dim() == 2, "ClassificationCrossEntropy: logits must be [N, K], got ",
+              logits.sizes());
+  if (options.class_weights_size() == 0) {
+    return at::cross_entropy_loss(logits, labels.to(at::kLong));
+  }
+  TORCH_CHECK(options.class_weights_size() == logits.size(1),
+              ClassWeightsMismatch(options.class_weights_size(), logits.size(1)));
+  const std::vector<float> values(options.class_weights().begin(), options.class_weights().end());
+  const at::Tensor weight = at::tensor(values, logits.options().requires_grad(false));
+  return at::cross_entropy_loss(logits, labels.to(at::kLong), weight);
+}
+
+at::Tensor QuickNatPixelWeights(const at::Tensor& target, int64_t num_classes,
+                                double boundary_weight) {
+  TORCH_CHECK(target.dim() == 3, "QuickNatPixelWeights: target must be [N, H, W], got ",
+              target.sizes());
+  const c10::NoGradGuard no_grad;
+  const at::Tensor labels = target.to(at::kLong);
+  // A handful of counts: the median is simplest on the host.
+  const at::Tensor counts =
+      at::bincount(labels.flatten(), /*weights=*/{}, num_classes).to(at::kDouble).cpu();
+  TORCH_CHECK(counts.size(0) == num_classes, "QuickNatPixelWeights: labels outside [0, ",
+              num_classes, ")");
+  const auto count = counts.accessor<double, 1>();
+  const double total = static_cast<double>(labels.numel());
+  std::vector<double> present;
+  for (int64_t c = 0; c < num_classes; ++c) {
+    if (count[c] > 0) present.push_back(count[c] / total);
+  }
+  std::sort(present.begin(), present.end());
+  const size_t n = present.size();
+  const double median =
+      n == 0 ? 0.0 : (n % 2 == 1 ? present[n / 2] : 0.5 * (present[n / 2 - 1] + present[n / 2]));
+  std::vector<float> class_weights(num_classes, 0.0f);
+  for (int64_t c = 0; c < num_classes; ++c) {
+    if (count[c] > 0) class_weights[c] = static_cast<float>(median / (count[c] / total));
+  }
+  const at::TensorOptions float_options = at::TensorOptions(target.device()).dtype(at::kFloat);
+  const at::Tensor frequency_weight = at::tensor(class_weights, float_options)
+                                          .index_select(0, labels.flatten())
+                                          .view(labels.sizes());
+
+  // The neighbourhood holds another class exactly when its max and min labels differ; the
+  // pooling's implicit -inf padding keeps image borders from counting as edges.
+  const at::Tensor as_float = labels.to(at::kFloat).unsqueeze(1);
+  const at::Tensor neighbourhood_max = at::max_pool2d(as_float, {3, 3}, {1, 1}, {1, 1});
+  const at::Tensor neighbourhood_min = -at::max_pool2d(-as_float, {3, 3}, {1, 1}, {1, 1});
+  const at::Tensor edge = (neighbourhood_max != neighbourhood_min).squeeze(1).to(at::kFloat);
+  return 1.0 + frequency_weight + boundary_weight * edge;
+}
+
+at::Tensor SegmentationCrossEntropy(const at::Tensor& logits, const at::Tensor& target,
+                                    const CrossEntropyOptions& options) {
+  TORCH_CHECK(logits.dim() == 4, "SegmentationCrossEntropy: logits must be [N, C, H, W], got ",
+              logits.sizes());
+  const at::Tensor labels = target.to(at::kLong);
+  if (!options.quicknat_pixel_weights()) return at::cross_entropy_loss(logits, labels);
+  const at::Tensor pixel_loss =
+      at::cross_entropy_loss(logits, labels, /*weight=*/{}, at::Reduction::None);
+  const at::Tensor weights = QuickNatPixelWeights(labels, logits.size(1), options.boundary_weight())
+                                 .to(pixel_loss.scalar_type());
+  return (weights * pixel_loss).mean();
+}
+
+}  // namespace nerve_mtl::losses

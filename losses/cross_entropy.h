@@ -1,0 +1,41 @@
+#ifndef NERVE_MTL_LOSSES_CROSS_ENTROPY_H_
+#define NERVE_MTL_LOSSES_CROSS_ENTROPY_H_
+
+#include <ATen/core/Tensor.h>
+
+#include <cstdint>
+
+#include "absl/status/status.h"
+#include "losses/loss_spec.pb.h"
+
+namespace nerve_mtl::losses {
+
+// Checks class_weights (empty, or one finite value >= 0 per class of a classifier with
+// `classification_classes` classes) and boundary_weight >= 0, naming the field, e.g.
+// "loss.cross_entropy.class_weights has 2 values but the model has 3 classes".
+absl::Status ValidateCrossEntropyOptions(const CrossEntropyOptions& options,
+                                         int64_t classification_classes);
+
+// Classification cross-entropy on logits [N, K] and labels [N], averaged as PyTorch's
+// F.cross_entropy does: with class_weights, sum(w[y] l) / sum(w[y]). Throws c10::Error when
+// class_weights has a size other than K (ValidateCrossEntropyOptions reports it as a status).
+at::Tensor ClassificationCrossEntropy(const at::Tensor& logits, const at::Tensor& labels,
+                                      const CrossEntropyOptions& options);
+
+// Pixel-wise cross-entropy on logits [N, C, H, W] and targets [N, H, W]. With
+// quicknat_pixel_weights it is QuickNAT's (Roy et al. 2018) mean of w(x) * CE(x), where
+// w(x) = 1 + QuickNatPixelWeights(...); otherwise the plain mean. class_weights belong to the
+// classification loss and are not used here.
+at::Tensor SegmentationCrossEntropy(const at::Tensor& logits, const at::Tensor& target,
+                                    const CrossEntropyOptions& options);
+
+// QuickNAT's weights w(x) = 1 + median_freq / freq(class(x)) + boundary_weight * I(edge(x)),
+// [N, H, W], no gradient. Frequencies come from the whole target batch and the median is over
+// the classes present in it (numpy's median: the mean of the middle two for an even count).
+// A pixel is on an edge when its 3x3 neighbourhood holds another class.
+at::Tensor QuickNatPixelWeights(const at::Tensor& target, int64_t num_classes,
+                                double boundary_weight);
+
+}  // namespace nerve_mtl::losses
+
+#endif  // NERVE_MTL_LOSSES_CROSS_ENTROPY_H_
