@@ -92,4 +92,16 @@ namespace {
 
 }  // namespace
 
+std::vector<double> GradNormStrategy::extra_state() const {
+  std::vector<double> state = weights_;
+  state.insert(state.end(), initial_losses_.begin(), initial_losses_.end());
+  return state;
+}
+
+void GradNormStrategy::set_extra_state(const std::vector<double>& state) {
+  if (state.size() < weights_.size()) return;
+  weights_.assign(state.begin(), state.begin() + weights_.size());
+  initial_losses_.assign(state.begin() + weights_.size(), state.end());
+}
+
 }  // namespace nerve_mtl::losses

@@ -32,6 +32,9 @@ class GradNormStrategy : public MultitaskStrategy {
   double Backward(const std::vector<at::Tensor>& task_losses,
                   const BackwardContext& context) override;
   std::vector<double> TaskWeights() const override { return weights_; }
+  // [w_0, w_1, L_0(0), L_1(0)], the initial losses empty before the first step.
+  std::vector<double> extra_state() const override;
+  void set_extra_state(const std::vector<double>& state) override;
 
   // G_i of the last Backward, with the weights before its update; empty until a Backward had a
   // shared weight.

@@ -318,6 +318,24 @@ TEST(GradNormStrategyTest, FasterTaskGetsTheSmallerTarget) {
   EXPECT_NEAR(after[0] + after[1], 2.0, 1e-12);
 }
 
+TEST(GradNormStrategyTest, ExtraStateRestoresAResumedRun) {
+  LossSpec spec;
+  spec.set_strategy("gradnorm");
+  std::unique_ptr<MultitaskStrategy> original = Create(spec);
+  GradNormCase model;
+  BackwardContext context;
+  context.last_shared_weight = model.w;
+  original->Backward(model.Losses(), context);
+  // A fresh strategy given the saved state continues exactly like the original.
+  std::unique_ptr<MultitaskStrategy> resumed = Create(spec);
+  resumed->set_extra_state(original->extra_state());
+  EXPECT_EQ(resumed->TaskWeights(), original->TaskWeights());
+  original->Backward(model.Losses(0.5), context);
+  resumed->Backward(model.Losses(0.5), context);
+  EXPECT_EQ(resumed->TaskWeights(), original->TaskWeights());
+  EXPECT_EQ(resumed->extra_state().size(), 4u);
+}
+
 TEST(GradNormStrategyTest, WithoutSharedWeightItIsEqualWeighting) {
   std::unique_ptr<MultitaskStrategy> strategy = Create("gradnorm");
   TinyModel model;

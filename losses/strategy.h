@@ -35,10 +35,11 @@ class MultitaskStrategy {
   // the model in their own group at base rate * lr_multiplier().
   virtual std::vector<at::Tensor> parameters() { return {}; }
   virtual double lr_multiplier() const { return 1.0; }
-  // Every tensor of state a resumed run needs back (parameters() and anything else updated
-  // during training, such as GradNorm's weights and initial losses). Checkpoints save them and
-  // copy saved values back in place, so shapes must not depend on training.
-  virtual std::vector<at::Tensor> state() { return parameters(); }
+  // State besides parameters() that a resumed run needs back (GradNorm's weights and initial
+  // losses). Checkpoints save parameters() and this; DWA's loss history is replayed through
+  // EndEpoch instead.
+  virtual std::vector<double> extra_state() const { return {}; }
+  virtual void set_extra_state(const std::vector<double>& /*state*/) {}
 
   // Called before epoch `epoch` (0-based) of `total_epochs`.
   virtual void StartEpoch(int /*epoch*/, int /*total_epochs*/) {}

@@ -242,10 +242,13 @@ absl::Status SaveCheckpoint(const std::string& path, MultitaskModelImpl& model,
   optimizer.save(optimizer_archive);
   archive.write("optimizer", optimizer_archive);
   if (strategy != nullptr) {
-    const std::vector<at::Tensor> state = strategy->state();
-    for (size_t i = 0; i < state.size(); ++i) {
-      archive.write(absl::StrCat("strategy_", i), state[i].detach());
+    const std::vector<at::Tensor> parameters = strategy->parameters();
+    for (size_t i = 0; i < parameters.size(); ++i) {
+      archive.write(absl::StrCat("strategy_", i), parameters[i].detach());
     }
+    const std::vector<double> extra = strategy->extra_state();
+    archive.write("strategy_extra",
+                  at::tensor(at::ArrayRef<double>(extra.data(), extra.size()), at::kDouble));
   }
   archive.write("generator", at::detail::getDefaultCPUGenerator().get_state());
   std::string bytes;
@@ -266,16 +269,22 @@ absl::Status LoadCheckpoint(const std::string& path, MultitaskModelImpl& model,
     optimizer.load(optimizer_archive);
     if (strategy != nullptr) {
       torch::NoGradGuard no_grad;
-      std::vector<at::Tensor> state = strategy->state();
-      for (size_t i = 0; i < state.size(); ++i) {
+      std::vector<at::Tensor> parameters = strategy->parameters();
+      for (size_t i = 0; i < parameters.size(); ++i) {
         at::Tensor saved;
         archive.read(absl::StrCat("strategy_", i), saved);
-        state[i].copy_(saved);
+        parameters[i].copy_(saved);
       }
+      at::Tensor extra;
+      archive.read("strategy_extra", extra);
+      extra = extra.contiguous();
+      strategy->set_extra_state(
+          std::vector<double>(extra.data_ptr<double>(), extra.data_ptr<double>() + extra.numel()));
     }
     at::Tensor generator, bytes;
     archive.read("generator", generator);
-    at::detail::getDefaultCPUGenerator().set_state(generator);
+    at::Generator default_generator = at::detail::getDefaultCPUGenerator();  // a handle
+    default_generator.set_state(generator);
     archive.read("progress", bytes);
     if (!progress->ParseFromString(TensorToBytes(bytes))) {
       return absl::DataLossError(absl::StrCat(path, ": unreadable progress record"));
