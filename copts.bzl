@@ -5,3 +5,7 @@ NERVE_COPTS = [
     "-Wextra",
     "-Werror",
 ]
+
+# For code whose floating-point results must be byte-identical on every machine (the phantom):
+# no contraction into fused multiply-adds, which GCC does by default where FMA exists.
+NERVE_DETERMINISTIC_FP_COPTS = NERVE_COPTS + ["-ffp-contract=off"]

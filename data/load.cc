@@ -1,0 +1,57 @@
+#include "data/load.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "data/kaggle.h"
+#include "data/manifest.h"
+#include "data/phantom.h"
+#include "data/transforms.h"
+
+namespace nerve_mtl::data {
+
+absl::Status ValidateDataSpec(const DataSpec& spec) {
+  if (spec.height() < 16 || spec.width() < 16) {
+    return absl::InvalidArgumentError(absl::StrCat("data.height and data.width must be >= 16, got ",
+                                                   spec.height(), "x", spec.width()));
+  }
+  if (spec.channels() < 1 || spec.channels() > 64) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("data.channels must be in [1, 64], got ", spec.channels()));
+  }
+  if (spec.source_case() == DataSpec::kKaggle && spec.kaggle().directory().empty()) {
+    return absl::InvalidArgumentError("data.kaggle.directory is required");
+  }
+  if (spec.source_case() == DataSpec::kManifest && spec.manifest().path().empty()) {
+    return absl::InvalidArgumentError("data.manifest.path is required");
+  }
+  if (absl::Status s = ValidateAugmentation(spec.augmentation()); !s.ok()) return s;
+  return ValidateNormalization(spec.normalization());
+}
+
+absl::StatusOr<LoadedData> LoadData(const DataSpec& spec) {
+  if (absl::Status s = ValidateDataSpec(spec); !s.ok()) return s;
+  absl::StatusOr<Dataset> dataset;
+  switch (spec.source_case()) {
+    case DataSpec::kKaggle:
+      dataset = LoadKaggle(spec.kaggle(), spec.height(), spec.width(), spec.channels(),
+                           spec.resize());
+      break;
+    case DataSpec::kManifest:
+      dataset = LoadManifest(spec.manifest(), spec.height(), spec.width(), spec.channels(),
+                             spec.resize());
+      break;
+    case DataSpec::kPhantom:
+    case DataSpec::SOURCE_NOT_SET:
+      dataset = GeneratePhantom(spec.phantom(), spec.height(), spec.width(), spec.channels(),
+                                spec.seed());
+      break;
+  }
+  if (!dataset.ok()) return dataset.status();
+  if (dataset->examples.empty()) return absl::InvalidArgumentError("data: the data set is empty");
+  absl::StatusOr<SplitIndices> split = SplitByPatient(*dataset, spec.split(), spec.seed());
+  if (!split.ok()) return split.status();
+  return LoadedData{*std::move(dataset), *std::move(split)};
+}
+
+}  // namespace nerve_mtl::data

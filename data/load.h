@@ -1,0 +1,26 @@
+#ifndef NERVE_MTL_DATA_LOAD_H_
+#define NERVE_MTL_DATA_LOAD_H_
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "data/data_spec.pb.h"
+#include "data/example.h"
+#include "data/split.h"
+
+namespace nerve_mtl::data {
+
+// A data set at the spec's size, and its split by patient.
+struct LoadedData {
+  Dataset dataset;
+  SplitIndices split;
+};
+
+// Checks every field of a DataSpec that can be wrong on its own, naming the field.
+absl::Status ValidateDataSpec(const DataSpec& spec);
+
+// Generates or reads the data the spec describes (phantom by default), then splits it.
+absl::StatusOr<LoadedData> LoadData(const DataSpec& spec);
+
+}  // namespace nerve_mtl::data
+
+#endif  // NERVE_MTL_DATA_LOAD_H_
