@@ -1,0 +1,44 @@
+#include "reports/results_io.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <system_error>
+#include <tuple>
+
+#include "absl/strings/str_cat.h"
+#include "common/textproto.h"
+
+namespace nerve_mtl::reports {
+
+namespace fs = std::filesystem;
+
+absl::StatusOr<std::vector<study::Result>> ReadResults(const std::string& results_dir) {
+  std::error_code error;
+  if (!fs::is_directory(results_dir, error)) {
+    return absl::NotFoundError(absl::StrCat(results_dir, ": no such directory"));
+  }
+  const fs::path trials = fs::path(results_dir) / "trials";
+  std::vector<study::Result> results;
+  if (fs::is_directory(trials, error)) {
+    for (fs::directory_iterator it(trials, error), end; !error && it != end; it.increment(error)) {
+      const fs::path file = it->path() / "result.textproto";
+      if (!fs::is_regular_file(file, error)) continue;
+      study::Result result;
+      if (absl::Status s = ReadTextProtoFile(file.string(), &result); !s.ok()) return s;
+      if (result.trial_id().empty()) result.set_trial_id(it->path().filename().string());
+      results.push_back(std::move(result));
+    }
+    if (error) return absl::UnavailableError(absl::StrCat(trials.string(), ": ", error.message()));
+  }
+  if (results.empty()) {
+    return absl::NotFoundError(
+        absl::StrCat(results_dir, ": no trial results (trials/*/result.textproto)"));
+  }
+  std::sort(results.begin(), results.end(), [](const study::Result& a, const study::Result& b) {
+    return std::make_tuple(a.experiment().name(), a.experiment().seed(), a.trial_id()) <
+           std::make_tuple(b.experiment().name(), b.experiment().seed(), b.trial_id());
+  });
+  return results;
+}
+
+}  // namespace nerve_mtl::reports

@@ -1,0 +1,126 @@
+#ifndef NERVE_MTL_REPORTS_TABLES_H_
+#define NERVE_MTL_REPORTS_TABLES_H_
+
+// The study's tables, computed from trial results alone and rendered as Markdown, LaTeX, CSV
+// and JSON. Rows are row labels (Experiment.name) aggregated over seeds. Every rendering is
+// byte-deterministic: the same results give the same bytes.
+
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "study/result.pb.h"
+
+namespace nerve_mtl::reports {
+
+inline constexpr double kMissing = std::numeric_limits<double>::quiet_NaN();
+
+// Which way a column improves; the best row of a column is shown bold.
+enum class Better { kNone, kHigher, kLower };
+
+// How a column's cells are shown in Markdown and LaTeX.
+enum class Shown { kMeanStd, kMean, kTotal };
+
+struct Column {
+  std::string key;    // Name in CSV and JSON, e.g. "test_dice".
+  std::string title;  // Name in Markdown and LaTeX, e.g. "Dice".
+  int precision = 4;  // Decimals shown in Markdown and LaTeX.
+  Better better = Better::kNone;
+  Shown shown = Shown::kMeanStd;
+  // Compared by CompareWithCommitted; timings are not, since they differ between runs of the
+  // same code.
+  bool checked = true;
+};
+
+// One metric of one row, over that row's successful seeds.
+struct Cell {
+  // Aligned with Row::seeds; NaN where a trial lacks the value (e.g. HD95 undefined).
+  std::vector<double> values;
+  int n = 0;               // Finite values.
+  double mean = kMissing;  // NaN when n == 0.
+  double std = kMissing;   // Sample standard deviation (n - 1); NaN when n < 2.
+  double total = 0;        // Sum of the finite values.
+  bool bold = false;       // Best shown value of its column (ties all bold).
+};
+
+struct Row {
+  std::string label;
+  std::vector<uint64_t> seeds;  // Of the successful trials, ascending.
+  int failed = 0;               // Failed trials of this label (listed in Context::failed).
+  std::vector<Cell> cells;      // One per Table::columns.
+  bool baseline = false;        // The row the paired test compares against.
+  // Two-sided Wilcoxon signed-rank p-value against the baseline; NaN when not tested.
+  double p_value = kMissing;
+  int paired_images = 0;  // Test images both rows have per-image values for.
+};
+
+struct Table {
+  std::string name;   // File stem: "segmentation", "classification", ...
+  std::string title;  // Heading.
+  std::string note;   // One sentence saying what the numbers are.
+  std::vector<Column> columns;
+  std::vector<Row> rows;
+  // Label of the baseline row; empty when the table has no paired test.
+  std::string baseline;
+};
+
+struct FailedTrial {
+  std::string label;
+  uint64_t seed = 0;
+  std::string trial_id;
+  std::string reason;
+};
+
+// What every rendering starts with. Distinct values, sorted; empty fields are left out.
+struct Context {
+  std::vector<std::string> git_revisions;
+  std::vector<std::string> libtorch_versions;
+  std::vector<std::string> cpus;
+  std::vector<int> threads;
+  std::vector<std::string> devices;
+  std::vector<uint64_t> seeds;
+  int trials = 0;
+  double total_train_seconds = 0;  // Sum of train_seconds over all trials.
+  std::vector<FailedTrial> failed;
+};
+
+struct Report {
+  Context context;
+  // Segmentation, classification, misclassification, cost; a table no row belongs to has no
+  // rows but is still present.
+  std::vector<Table> tables;
+};
+
+struct ReportOptions {
+  // Row labels in the wanted order; labels not in it follow, sorted. Unknown labels are ignored.
+  std::vector<std::string> order;
+  // Model.name of the paired tests' baselines; the first such row in row order is the baseline.
+  std::string segmentation_baseline_model = "quicknat";
+  std::string classification_baseline_model = "resultnet";
+};
+
+// The distinct row labels of `results` in report order (see ReportOptions::order).
+std::vector<std::string> OrderLabels(const std::vector<study::Result>& results,
+                                     const std::vector<std::string>& order);
+
+// Builds the four tables. Errors: inconsistent per-image lists in a result (naming the trial).
+absl::StatusOr<Report> BuildReport(const std::vector<study::Result>& results,
+                                   const ReportOptions& options = {});
+
+// One table with the context header: Markdown with an HTML comment header, LaTeX (booktabs
+// tabular, % comment header), CSV (full-precision numbers, '#' comment header).
+std::string RenderMarkdown(const Report& report, const Table& table);
+std::string RenderLatex(const Report& report, const Table& table);
+std::string RenderCsv(const Report& report, const Table& table);
+
+// Every table together, with the context and the failed trials.
+std::string RenderMarkdownReport(const Report& report);
+// Machine-readable: {"context": ..., "tables": [...], "failed_trials": [...]}, every row's
+// metrics with mean, std, n, total, per-seed values and the p-value; NaN as null.
+std::string RenderJson(const Report& report);
+
+}  // namespace nerve_mtl::reports
+
+#endif  // NERVE_MTL_REPORTS_TABLES_H_
