@@ -1,6 +1,7 @@
 #include "common/cli.h"
 
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 
 namespace nerve_mtl {
@@ -9,6 +10,12 @@ std::string ResolveUserPath(const std::string& path) {
   if (path.empty() || path[0] == '/') return path;
   const char* cwd = std::getenv("BUILD_WORKING_DIRECTORY");
   return cwd == nullptr ? path : std::string(cwd) + "/" + path;
+}
+
+std::string ResolveInputPath(const std::string& path) {
+  const std::string user = ResolveUserPath(path);
+  std::error_code error;
+  return std::filesystem::exists(user, error) ? user : path;
 }
 
 int ExitCode(const absl::Status& status) {

@@ -11,6 +11,10 @@ namespace nerve_mtl {
 // relative to where they typed them (BUILD_WORKING_DIRECTORY). Absolute paths pass unchanged.
 std::string ResolveUserPath(const std::string& path);
 
+// An input file a user named: relative to BUILD_WORKING_DIRECTORY when it exists there, else
+// as given (a runfiles path that a BUILD rule passes, for example).
+std::string ResolveInputPath(const std::string& path);
+
 // Exit status for a binary's result: 0 ok, 2 bad input (invalid argument, missing file), 1 other.
 int ExitCode(const absl::Status& status);
 

@@ -1,6 +1,8 @@
 #include "common/cli.h"
 
 #include <cstdlib>
+#include <fstream>
+#include <string>
 
 #include "gtest/gtest.h"
 
@@ -14,6 +16,14 @@ TEST(CliTest, RelativePathsFollowTheUsersDirectory) {
   EXPECT_EQ(ResolveUserPath("out/x"), "/home/me/work/out/x");
   EXPECT_EQ(ResolveUserPath("/abs"), "/abs");
   EXPECT_EQ(ResolveUserPath(""), "");
+}
+
+TEST(CliTest, InputsPreferTheUsersDirectoryWhenTheFileIsThere) {
+  const std::string tmp = std::getenv("TEST_TMPDIR");
+  setenv("BUILD_WORKING_DIRECTORY", tmp.c_str(), 1);
+  std::ofstream(tmp + "/spec.textproto") << "";
+  EXPECT_EQ(ResolveInputPath("spec.textproto"), tmp + "/spec.textproto");
+  EXPECT_EQ(ResolveInputPath("study/default.textproto"), "study/default.textproto");
 }
 
 TEST(CliTest, ExitCodes) {

@@ -56,7 +56,7 @@ int main(int argc, char** argv) {
       "  bazel run //data:preview -- --out=DIR [--spec=FILE.textproto] [--per_class=N]");
   absl::ParseCommandLine(argc, argv);
   const absl::Status status = nerve_mtl::data::Run(
-      nerve_mtl::ResolveUserPath(absl::GetFlag(FLAGS_spec)),
+      nerve_mtl::ResolveInputPath(absl::GetFlag(FLAGS_spec)),
       nerve_mtl::ResolveUserPath(absl::GetFlag(FLAGS_out)), absl::GetFlag(FLAGS_per_class));
   return status.ok() ? 0 : nerve_mtl::ReportFailure("preview", status);
 }
