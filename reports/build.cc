@@ -2,30 +2,16 @@
 //   bazel run //reports:build -- --results=DIR [--out=DIR] [--order=label1,label2,...]
 // or compares the tables with committed ones (for CI), writing nothing:
 //   bazel run //reports:build -- --results=DIR --check=COMMITTED_DIR [--tolerance=1e-6]
-#include <unistd.h>
-
-#include <filesystem>
-#include <fstream>
-#include <iostream>
-#include <sstream>
 #include <string>
-#include <system_error>
 #include <utility>
-#include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
-#include "absl/status/status.h"
-#include "absl/status/statusor.h"
 #include "absl/strings/ascii.h"
-#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/cli.h"
-#include "reports/check.h"
-#include "reports/plots.h"
-#include "reports/results_io.h"
-#include "reports/tables.h"
+#include "reports/writer.h"
 
 ABSL_FLAG(std::string, results, "",
           "Study results directory, holding trials/<trial id>/result.textproto");
@@ -38,141 +24,13 @@ ABSL_FLAG(double, tolerance, 1e-6, "With --check: largest absolute change that i
 ABSL_FLAG(bool, plots, true, "Draw plots/ with gnuplot");
 ABSL_FLAG(std::string, gnuplot, "/usr/bin/gnuplot", "The gnuplot binary");
 
-namespace nerve_mtl::reports {
-namespace {
-
-namespace fs = std::filesystem;
-
-struct Options {
-  std::string results;
-  std::string out;
-  std::vector<std::string> order;
-  std::string check;
-  double tolerance = 1e-6;
-  bool plots = true;
-  std::string gnuplot;
-};
-
-absl::StatusOr<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot open file"));
-  std::stringstream text;
-  text << in.rdbuf();
-  if (in.bad()) return absl::DataLossError(absl::StrCat(path, ": read error"));
-  return text.str();
-}
-
-// Prints one line per moved number; true when nothing moved.
-absl::StatusOr<bool> Check(const Report& report, const Options& options) {
-  const std::string path = (fs::path(options.check) / "report.json").string();
-  absl::StatusOr<std::string> committed = ReadFile(path);
-  if (!committed.ok()) return committed.status();
-  absl::StatusOr<std::vector<Change>> changes =
-      CompareWithCommitted(report, *committed, path, options.tolerance);
-  if (!changes.ok()) return changes.status();
-  for (const Change& change : *changes) std::cout << FormatChange(change) << "\n";
-  if (changes->empty()) {
-    std::cout << "tables match " << path << " within " << options.tolerance << "\n";
-  }
-  std::cout << std::flush;
-  return changes->empty();
-}
-
-// Everything is written into a temporary sibling of `out` and renamed into place only when
-// all of it succeeded, so a failure leaves no partial report.
-absl::Status Write(const std::vector<study::Result>& results, const Report& report,
-                   const Options& options) {
-  std::vector<std::pair<std::string, std::string>> files;
-  for (const Table& table : report.tables) {
-    files.emplace_back(table.name + ".md", RenderMarkdown(report, table));
-    files.emplace_back(table.name + ".tex", RenderLatex(report, table));
-    files.emplace_back(table.name + ".csv", RenderCsv(report, table));
-  }
-  files.emplace_back("report.md", RenderMarkdownReport(report));
-  files.emplace_back("report.json", RenderJson(report));
-
-  const fs::path out = fs::path(options.out).lexically_normal();
-  const fs::path target = out.has_filename() ? out : out.parent_path();
-  const fs::path parent = target.parent_path().empty() ? fs::path(".") : target.parent_path();
-  const fs::path temp = parent / absl::StrCat(".", target.filename().string(), ".tmp-", getpid());
-  std::error_code error;
-  fs::remove_all(temp, error);
-  fs::create_directories(temp, error);
-  if (error) return absl::UnavailableError(absl::StrCat(temp.string(), ": ", error.message()));
-
-  absl::Status status = absl::OkStatus();
-  for (const auto& [name, contents] : files) {
-    std::ofstream file(temp / name, std::ios::binary);
-    file << contents;
-    file.close();
-    if (!file) {
-      status = absl::UnavailableError(absl::StrCat((temp / name).string(), ": cannot write"));
-      break;
-    }
-  }
-  int plot_files = 0;
-  if (status.ok() && options.plots) {
-    PlotOptions plot_options;
-    plot_options.gnuplot = options.gnuplot;
-    plot_options.order = options.order;
-    absl::StatusOr<std::vector<std::string>> plots =
-        WritePlots(results, (temp / "plots").string(), plot_options);
-    if (plots.ok()) {
-      plot_files = static_cast<int>(plots->size());
-    } else {
-      status = plots.status();
-    }
-  }
-  if (status.ok()) {
-    fs::create_directories(target, error);
-    for (const auto& [name, contents] : files) {
-      if (!error) fs::rename(temp / name, target / name, error);
-    }
-    if (!error && options.plots) {
-      fs::remove_all(target / "plots", error);
-      if (!error) fs::rename(temp / "plots", target / "plots", error);
-    }
-    if (error)
-      status = absl::UnavailableError(absl::StrCat(target.string(), ": ", error.message()));
-  }
-  fs::remove_all(temp, error);
-  if (!status.ok()) return status;
-  std::cout << "wrote " << files.size() << " table files";
-  if (options.plots) std::cout << " and " << plot_files << " plot files";
-  std::cout << " to " << target.string() << " (" << results.size() << " trials, "
-            << report.context.failed.size() << " failed)" << std::endl;
-  return absl::OkStatus();
-}
-
-// True when the report was written, or with --check when nothing moved.
-absl::StatusOr<bool> Run(Options options) {
-  if (options.results.empty()) return absl::InvalidArgumentError("--results is required");
-  if (options.tolerance < 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--tolerance must be >= 0, got ", options.tolerance));
-  }
-  if (options.out.empty()) options.out = (fs::path(options.results) / "report").string();
-  absl::StatusOr<std::vector<study::Result>> results = ReadResults(options.results);
-  if (!results.ok()) return results.status();
-  ReportOptions report_options;
-  report_options.order = options.order;
-  absl::StatusOr<Report> report = BuildReport(*results, report_options);
-  if (!report.ok()) return report.status();
-  if (!options.check.empty()) return Check(*report, options);
-  if (absl::Status s = Write(*results, *report, options); !s.ok()) return s;
-  return true;
-}
-
-}  // namespace
-}  // namespace nerve_mtl::reports
-
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "Writes a study's tables (Markdown, LaTeX, CSV, JSON) and plots from its results.\n"
       "  bazel run //reports:build -- --results=DIR [--out=DIR] [--order=label1,label2,...]\n"
       "  bazel run //reports:build -- --results=DIR --check=COMMITTED_DIR [--tolerance=1e-6]");
   absl::ParseCommandLine(argc, argv);
-  nerve_mtl::reports::Options options;
+  nerve_mtl::reports::ReportJob options;
   options.results = nerve_mtl::ResolveUserPath(absl::GetFlag(FLAGS_results));
   options.out = nerve_mtl::ResolveUserPath(absl::GetFlag(FLAGS_out));
   for (absl::string_view label :
@@ -183,7 +41,7 @@ int main(int argc, char** argv) {
   options.tolerance = absl::GetFlag(FLAGS_tolerance);
   options.plots = absl::GetFlag(FLAGS_plots);
   options.gnuplot = absl::GetFlag(FLAGS_gnuplot);
-  const absl::StatusOr<bool> clean = nerve_mtl::reports::Run(std::move(options));
+  const absl::StatusOr<bool> clean = nerve_mtl::reports::RunReportJob(std::move(options));
   if (!clean.ok()) return nerve_mtl::ReportFailure("build", clean.status());
   return *clean ? 0 : 1;
 }

@@ -1,0 +1,28 @@
+#ifndef NERVE_MTL_REPORTS_WRITER_H_
+#define NERVE_MTL_REPORTS_WRITER_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace nerve_mtl::reports {
+
+struct ReportJob {
+  std::string results;             // Directory with trials/*/result.textproto.
+  std::string out;                 // Empty: <results>/report.
+  std::vector<std::string> order;  // Row labels first in this order.
+  std::string check;               // Non-empty: compare with <check>/report.json, write nothing.
+  double tolerance = 1e-6;
+  bool plots = true;
+  std::string gnuplot = "/usr/bin/gnuplot";
+};
+
+// Builds the tables (and plots) from the results and writes them atomically into job.out, or
+// with job.check compares them with the committed report.json, printing one line per number
+// that moved beyond the tolerance. True when written, or when nothing moved.
+absl::StatusOr<bool> RunReportJob(ReportJob job);
+
+}  // namespace nerve_mtl::reports
+
+#endif  // NERVE_MTL_REPORTS_WRITER_H_
