@@ -274,9 +274,11 @@ std::string Numbers(const std::vector<T>& values) {
   return values.empty() ? "unknown" : absl::StrJoin(values, ", ");
 }
 
-// "key: value" lines that every rendering starts with, in its own comment syntax.
+// "key: value" lines that every rendering starts with, in its own comment syntax. Wall time
+// changes with every run, so only the whole report and the cost table carry it: the metric
+// tables of two runs of one study are byte-identical.
 std::vector<std::string> ContextLines(const Context& c, const std::string& what) {
-  return {
+  std::vector<std::string> lines = {
       absl::StrCat("nerve-mtl study report: ", what),
       absl::StrCat("git revision: ", OneLine(Values(c.git_revisions))),
       absl::StrCat("LibTorch: ", OneLine(Values(c.libtorch_versions))),
@@ -285,8 +287,11 @@ std::vector<std::string> ContextLines(const Context& c, const std::string& what)
       absl::StrCat("device: ", OneLine(Values(c.devices))),
       absl::StrCat("seeds: ", Numbers(c.seeds)),
       absl::StrCat("trials: ", c.trials, " (", c.failed.size(), " failed)"),
-      absl::StrFormat("total train time: %.1f s", c.total_train_seconds),
   };
+  if (what.empty() || what == "cost") {
+    lines.push_back(absl::StrFormat("total train time: %.1f s", c.total_train_seconds));
+  }
+  return lines;
 }
 
 std::string FailedLine(const FailedTrial& f) {
