@@ -7,6 +7,10 @@
 namespace nerve_mtl {
 
 std::string ResolveUserPath(const std::string& path) {
+  if (path.rfind("//", 0) == 0) {
+    const char* workspace = std::getenv("BUILD_WORKSPACE_DIRECTORY");
+    return workspace == nullptr ? path.substr(2) : std::string(workspace) + path.substr(1);
+  }
   if (path.empty() || path[0] == '/') return path;
   const char* cwd = std::getenv("BUILD_WORKING_DIRECTORY");
   return cwd == nullptr ? path : std::string(cwd) + "/" + path;

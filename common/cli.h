@@ -8,7 +8,10 @@
 namespace nerve_mtl {
 
 // `bazel run` starts binaries in their runfiles tree; relative paths a user typed are meant
-// relative to where they typed them (BUILD_WORKING_DIRECTORY). Absolute paths pass unchanged.
+// relative to where they typed them (BUILD_WORKING_DIRECTORY). A path starting with "//" is
+// relative to the workspace root (BUILD_WORKSPACE_DIRECTORY; the current directory outside
+// `bazel run`), which is how BUILD rules name the committed report folders. Absolute paths pass
+// unchanged.
 std::string ResolveUserPath(const std::string& path);
 
 // An input file a user named: relative to BUILD_WORKING_DIRECTORY when it exists there, else

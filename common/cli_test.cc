@@ -16,6 +16,10 @@ TEST(CliTest, RelativePathsFollowTheUsersDirectory) {
   EXPECT_EQ(ResolveUserPath("out/x"), "/home/me/work/out/x");
   EXPECT_EQ(ResolveUserPath("/abs"), "/abs");
   EXPECT_EQ(ResolveUserPath(""), "");
+  setenv("BUILD_WORKSPACE_DIRECTORY", "/src/nerve-mtl", 1);
+  EXPECT_EQ(ResolveUserPath("//reports/results"), "/src/nerve-mtl/reports/results");
+  unsetenv("BUILD_WORKSPACE_DIRECTORY");
+  EXPECT_EQ(ResolveUserPath("//reports/results"), "reports/results");
 }
 
 TEST(CliTest, InputsPreferTheUsersDirectoryWhenTheFileIsThere) {
