@@ -1,0 +1,52 @@
+#include "models/quickfcn.h"
+
+#include <memory>
+
+namespace nerve_mtl::models {
+
+QuickFcnImpl::QuickFcnImpl(const ModelSpec& spec) : spec_(spec) { reset(); }
+
+void QuickFcnImpl::reset() {
+  const EncoderOptions options = EncoderOptionsFromSpec(spec_);
+  encoder_ = register_module("encoder", Encoder(options));
+  decoder_ = register_module("decoder", Decoder(options));
+  segmentation_head_ =
+      register_module("segmentation_head", torch::nn::Conv2d(torch::nn::Conv2dOptions(
+                                               spec_.filters(), spec_.segmentation_classes(), 1)));
+  classification_head_ = register_module(
+      "classification_head", ClassificationHead(ClassificationHeadOptionsFromSpec(spec_)));
+}
+
+ModelOutput QuickFcnImpl::forward(const torch::Tensor& images) {
+  EncoderOutput encoded = encoder_(images);
+  ModelOutput out;
+  out.segmentation =
+      segmentation_head_(decoder_(encoded.bottleneck, encoded.features, encoded.indices));
+  out.classification = classification_head_(encoded.bottleneck);
+  return out;
+}
+
+std::vector<torch::Tensor> QuickFcnImpl::shared_parameters() {
+  return encoder_->parameters(/*recurse=*/true);
+}
+
+torch::Tensor QuickFcnImpl::last_shared_weight() { return encoder_->bottleneck()->conv3()->weight; }
+
+absl::Status ValidateQuickFcnSpec(const ModelSpec& spec) {
+  if (absl::Status s = ValidateEncoderSpec(spec, /*needs_divisible_size=*/true); !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = ValidateSegmentationSpec(spec); !s.ok()) return s;
+  return ValidateClassificationHeadSpec(spec);
+}
+
+namespace {
+
+const bool kRegistered = RegisterModel(
+    "quickfcn", [](const ModelSpec& spec) -> absl::StatusOr<std::shared_ptr<MultitaskModelImpl>> {
+      if (absl::Status s = ValidateQuickFcnSpec(spec); !s.ok()) return s;
+      return std::make_shared<QuickFcnImpl>(spec);
+    });
+
+}  // namespace
+}  // namespace nerve_mtl::models
