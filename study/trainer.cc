@@ -389,19 +389,25 @@ void SeedEverything(uint64_t seed) {
 }
 
 absl::Status WriteResult(const std::string& dir, const Result& result) {
-  std::string text;
-  google::protobuf::TextFormat::PrintToString(result, &text);
   std::error_code error;
   fs::create_directories(dir, error);
-  const std::string path = (fs::path(dir) / kResultFile).string();
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << text;
-    if (!out) return absl::InternalError(absl::StrCat(tmp, ": write failed"));
+  if (error) return absl::InternalError(absl::StrCat(dir, ": ", error.message()));
+  // The resolved spec first: a result file, when present, always has its spec beside it.
+  const std::pair<const char*, const google::protobuf::Message*> files[] = {
+      {"experiment.textproto", &result.experiment()}, {kResultFile, &result}};
+  for (const auto& [name, message] : files) {
+    std::string text;
+    google::protobuf::TextFormat::PrintToString(*message, &text);
+    const std::string path = (fs::path(dir) / name).string();
+    const std::string tmp = path + ".tmp";
+    {
+      std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+      out << text;
+      if (!out) return absl::InternalError(absl::StrCat(tmp, ": write failed"));
+    }
+    fs::rename(tmp, path, error);
+    if (error) return absl::InternalError(absl::StrCat(path, ": ", error.message()));
   }
-  fs::rename(tmp, path, error);
-  if (error) return absl::InternalError(absl::StrCat(path, ": ", error.message()));
   return absl::OkStatus();
 }
 

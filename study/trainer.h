@@ -38,7 +38,8 @@ void SeedEverything(uint64_t seed);
 // stops training with an Aborted status naming epoch and step.
 absl::StatusOr<Result> TrainExperiment(const Experiment& experiment, const TrainOptions& options);
 
-// Writes `result` as <dir>/result.textproto (via a temporary file and rename).
+// Writes <dir>/experiment.textproto (the resolved spec) and <dir>/result.textproto, each via a
+// temporary file and a rename.
 absl::Status WriteResult(const std::string& dir, const Result& result);
 
 }  // namespace nerve_mtl::study

@@ -1,0 +1,127 @@
+#include "study/runner.h"
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "common/progress.h"
+#include "study/grid.h"
+#include "study/result.pb.h"
+#include "study/spec.h"
+#include "study/trainer.h"
+
+namespace nerve_mtl::study {
+namespace {
+
+namespace fs = std::filesystem;
+
+double Now() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string ReadAll(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
+absl::StatusOr<RunSummary> RunStudy(const Study& study, const RunOptions& options) {
+  absl::StatusOr<std::vector<Trial>> all = ExpandStudy(study);
+  if (!all.ok()) return all.status();
+  const std::vector<Trial> trials = ShardTrials(*all, options.shard_index, options.shard_count);
+  RunSummary summary;
+  summary.trials = static_cast<int>(trials.size());
+  const double start = Now();
+  double trained_seconds = 0.0;
+  for (size_t k = 0; k < trials.size(); ++k) {
+    const Trial& trial = trials[k];
+    const fs::path dir = fs::path(options.results_dir) / "trials" / trial.id;
+    if (fs::exists(dir / "result.textproto")) {
+      ++summary.skipped;
+      continue;
+    }
+    // ETA from the trials trained in this run; finished ones cost nothing.
+    const int left = static_cast<int>(trials.size() - k);
+    const std::string eta =
+        summary.trained > 0 ? Progress::FormatDuration(trained_seconds / summary.trained * left)
+                            : "?";
+    *options.log << absl::StrFormat("[trial %d/%d] %s (seed %d, %s)  done %d, skipped %d, "
+                                    "failed %d  elapsed %s ETA %s",
+                                    k + 1, trials.size(), trial.label, trial.seed, trial.id,
+                                    summary.trained, summary.skipped, summary.failed,
+                                    Progress::FormatDuration(Now() - start), eta)
+                 << std::endl;
+    TrainOptions train;
+    train.out_dir = dir.string();
+    train.pretrained_dir = (fs::path(options.results_dir) / "pretrained").string();
+    train.log = options.log;
+    train.terminal = options.terminal;
+    train.tensorboard = options.tensorboard;
+    const double trial_start = Now();
+    absl::StatusOr<Result> result = TrainExperiment(trial.experiment, train);
+    if (!result.ok()) {
+      if (result.status().code() == absl::StatusCode::kCancelled) return result.status();
+      // Recorded, not fatal: the grid goes on and the tables show the failure.
+      Result failed;
+      failed.set_status(Result::FAILED);
+      failed.set_failure(std::string(result.status().message()));
+      failed.set_trial_id(trial.id);
+      *failed.mutable_experiment() = ResolveExperiment(trial.experiment);
+      result = failed;
+      ++summary.failed;
+      *options.log << "[trial " << k + 1 << "/" << trials.size() << "] " << trial.label
+                   << " FAILED: " << failed.failure() << std::endl;
+    }
+    if (absl::Status s = WriteResult(dir.string(), *result); !s.ok()) return s;
+    ++summary.trained;
+    trained_seconds += Now() - trial_start;
+  }
+  summary.seconds = Now() - start;
+  *options.log << absl::StrFormat("study %s: %d trials, %d trained (%d failed), %d already done, "
+                                  "%s",
+                                  study.name(), summary.trials, summary.trained, summary.failed,
+                                  summary.skipped, Progress::FormatDuration(summary.seconds))
+               << std::endl;
+  return summary;
+}
+
+absl::Status MergeResults(const std::vector<std::string>& shard_dirs, const std::string& into) {
+  std::error_code error;
+  for (const std::string& shard : shard_dirs) {
+    const fs::path trials = fs::path(shard) / "trials";
+    if (!fs::is_directory(trials)) {
+      return absl::NotFoundError(absl::StrCat(trials.string(), ": not a results directory"));
+    }
+    for (const auto& entry : fs::directory_iterator(trials)) {
+      const fs::path result = entry.path() / "result.textproto";
+      if (!fs::exists(result)) continue;  // An unfinished trial stays with its shard.
+      const fs::path target_dir = fs::path(into) / "trials" / entry.path().filename();
+      const fs::path target = target_dir / "result.textproto";
+      const std::string text = ReadAll(result);
+      if (fs::exists(target)) {
+        if (ReadAll(target) != text) {
+          return absl::FailedPreconditionError(absl::StrCat(
+              result.string(), " differs from ", target.string(), " for the same trial"));
+        }
+        continue;
+      }
+      fs::create_directories(target_dir, error);
+      if (error) return absl::InternalError(absl::StrCat(target_dir.string(), ": ", error.message()));
+      fs::copy_file(result, fs::path(target.string() + ".tmp"),
+                    fs::copy_options::overwrite_existing, error);
+      if (!error) fs::rename(target.string() + ".tmp", target, error);
+      if (error) return absl::InternalError(absl::StrCat(target.string(), ": ", error.message()));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace nerve_mtl::study

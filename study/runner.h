@@ -1,0 +1,43 @@
+#ifndef NERVE_MTL_STUDY_RUNNER_H_
+#define NERVE_MTL_STUDY_RUNNER_H_
+
+#include <iostream>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "study/study.pb.h"
+
+namespace nerve_mtl::study {
+
+struct RunOptions {
+  // Results go to <results_dir>/trials/<trial id>/, pretrained branches to
+  // <results_dir>/pretrained/.
+  std::string results_dir;
+  int shard_index = 0;
+  int shard_count = 1;
+  std::ostream* log = &std::cerr;
+  bool terminal = false;
+  bool tensorboard = true;
+};
+
+struct RunSummary {
+  int trials = 0;   // In this shard.
+  int skipped = 0;  // Already had a result (finished or failed).
+  int trained = 0;
+  int failed = 0;
+  double seconds = 0.0;
+};
+
+// Runs the shard's trials in grid order. A trial with a result file is skipped, so a killed
+// run loses nothing when rerun (an interrupted trial resumes from its checkpoint). A trial that
+// fails (non-finite loss, unreadable data) gets a result with status FAILED and its reason, and
+// the grid goes on.
+absl::StatusOr<RunSummary> RunStudy(const Study& study, const RunOptions& options);
+
+// Copies trial results from shard result directories into `into`; the same trial in two
+// shards must have the same result.
+absl::Status MergeResults(const std::vector<std::string>& shard_dirs, const std::string& into);
+
+}  // namespace nerve_mtl::study
+
+#endif  // NERVE_MTL_STUDY_RUNNER_H_
