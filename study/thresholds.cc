@@ -9,21 +9,40 @@
 namespace nerve_mtl::study {
 namespace {
 
-// The metric's value in a result, or false when the name is unknown.
-bool Lookup(const Result& result, const std::string& metric, double* value) {
+struct ModelSpecTasks {
+  bool segments;
+  bool classifies;
+};
+
+// From the model name, so that failed trials (no metrics) are judged by what they should do.
+ModelSpecTasks Tasks(const Result& result) {
+  const std::string& model = result.experiment().model().name();
+  return {model != "resultnet" && model != "quickclassifier", model != "quicknat"};
+}
+
+enum class Lookup { kValue, kNotApplicable, kUnknown };
+
+// The metric's value in a result; kNotApplicable when the model lacks the metric's task.
+Lookup Find(const Result& result, const std::string& metric, double* value) {
   const size_t dot = metric.find('.');
-  if (dot == std::string::npos) return false;
+  if (dot == std::string::npos) return Lookup::kUnknown;
   const std::string split = metric.substr(0, dot), name = metric.substr(dot + 1);
-  if (split != "test" && split != "val") return false;
+  if (split != "test" && split != "val") return Lookup::kUnknown;
   const SplitMetrics& m = split == "test" ? result.test() : result.val();
   static const std::map<std::string, double (SplitMetrics::*)() const> kMetrics = {
       {"dice", &SplitMetrics::dice},         {"iou", &SplitMetrics::iou},
       {"accuracy", &SplitMetrics::accuracy}, {"macro_f1", &SplitMetrics::macro_f1},
       {"dice_correct", &SplitMetrics::dice_correct}};
   auto it = kMetrics.find(name);
-  if (it == kMetrics.end()) return false;
+  if (it == kMetrics.end()) return Lookup::kUnknown;
+  const ModelSpecTasks tasks = Tasks(result);
+  const bool segmentation = name == "dice" || name == "iou" || name == "dice_correct";
+  const bool classification = name == "accuracy" || name == "macro_f1" || name == "dice_correct";
+  if ((segmentation && !tasks.segments) || (classification && !tasks.classifies)) {
+    return Lookup::kNotApplicable;
+  }
   *value = (m.*(it->second))();
-  return true;
+  return Lookup::kValue;
 }
 
 }  // namespace
@@ -38,15 +57,18 @@ absl::StatusOr<std::vector<std::string>> CheckThresholds(const Study& study,
     for (const Result& r : results) {
       const std::string& label = r.experiment().name();
       if (threshold.trial() != "*" && label != threshold.trial()) continue;
-      auto& [sum, ok, all] = rows[label];
-      ++all;
       double value = 0.0;
-      if (!Lookup(r, threshold.metric(), &value)) {
+      const Lookup found = Find(r, threshold.metric(), &value);
+      if (found == Lookup::kUnknown) {
         return absl::InvalidArgumentError(absl::StrCat(
             "study.threshold[", t, "]: unknown metric '", threshold.metric(),
             "' (test.|val. + dice, iou, accuracy, macro_f1, dice_correct)"));
       }
-      if (r.status() == Result::OK) {
+      // "*" covers the rows that have the metric; a named row must have it.
+      if (found == Lookup::kNotApplicable && threshold.trial() == "*") continue;
+      auto& [sum, ok, all] = rows[label];
+      ++all;
+      if (r.status() == Result::OK && found == Lookup::kValue) {
         sum += value;
         ++ok;
       }

@@ -10,10 +10,12 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
-Result Make(const std::string& label, double dice, Result::Status status = Result::OK) {
+Result Make(const std::string& label, double dice, Result::Status status = Result::OK,
+            const std::string& model = "quicknat") {
   Result r;
   r.set_status(status);
   r.mutable_experiment()->set_name(label);
+  r.mutable_experiment()->mutable_model()->set_name(model);
   r.mutable_test()->set_dice(dice);
   return r;
 }
@@ -36,6 +38,12 @@ TEST(ThresholdsTest, MeanOverSeedsAgainstTheBound) {
                           "seeds)"));
   EXPECT_THAT(*CheckThresholds(WithThreshold("*", "test.dice", 0.5), results),
               ElementsAre(HasSubstr("QuickFCN: test.dice = 0.3000 is below")));
+  // "*" skips rows without the metric's task: a classifier has no Dice.
+  const std::vector<Result> with_classifier = {Make("QuickNAT", 0.6),
+                                               Make("ResNet-18", 0.0, Result::OK, "resultnet")};
+  EXPECT_THAT(*CheckThresholds(WithThreshold("*", "test.dice", 0.5), with_classifier), IsEmpty());
+  EXPECT_THAT(*CheckThresholds(WithThreshold("*", "test.accuracy", 0.5), with_classifier),
+              ElementsAre(HasSubstr("ResNet-18: test.accuracy = 0.0000 is below")));
 }
 
 TEST(ThresholdsTest, FailedRowsViolateAndMistakesAreErrors) {

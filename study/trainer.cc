@@ -349,6 +349,12 @@ absl::Status Pretrain(MultitaskModelImpl& model, const Experiment& resolved,
     Experiment pre = resolved;
     pre.set_name(absl::StrCat(spec.name(), " (pretraining)"));
     *pre.mutable_model() = spec;
+    // A single-task branch ignores the multitask strategy: keep only the task losses' options,
+    // so soft-sharing rows that differ only in strategy share their pretrained branches.
+    losses::LossSpec task_losses;
+    *task_losses.mutable_dice() = resolved.loss().dice();
+    *task_losses.mutable_cross_entropy() = resolved.loss().cross_entropy();
+    *pre.mutable_loss() = task_losses;
     TrainingSpec* training = pre.mutable_training();
     if (training->pretrain_epochs() > 0) training->set_epochs(training->pretrain_epochs());
     training->set_pretrain_epochs(0);
