@@ -1,0 +1,105 @@
+// CI regression: runs the smoke study and holds it to the thresholds in its spec. Also proves
+// the check can fail, and that two runs of one study give byte-identical tables.
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "common/textproto.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "reports/results_io.h"
+#include "reports/writer.h"
+#include "study/runner.h"
+#include "study/study.pb.h"
+#include "study/thresholds.h"
+
+namespace nerve_mtl::study {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+
+Study Smoke() {
+  Study study;
+  absl::Status s = ReadTextProtoFile("study/studies/smoke.textproto", &study);
+  EXPECT_TRUE(s.ok()) << s;
+  return study;
+}
+
+// Runs the smoke study into `dir` (once per directory) and returns its results.
+std::vector<Result> RunSmoke(const std::string& name) {
+  const std::string dir = std::string(std::getenv("TEST_TMPDIR")) + "/" + name;
+  std::ostringstream log;
+  RunOptions options;
+  options.results_dir = dir;
+  options.log = &log;
+  options.tensorboard = false;
+  absl::StatusOr<RunSummary> summary = RunStudy(Smoke(), options);
+  EXPECT_TRUE(summary.ok()) << summary.status();
+  EXPECT_EQ(summary->failed, 0) << log.str();
+  absl::StatusOr<std::vector<Result>> results = reports::ReadResults(dir);
+  EXPECT_TRUE(results.ok()) << results.status();
+  return *results;
+}
+
+const std::vector<Result>& SmokeResults() {
+  static const auto* results = new std::vector<Result>(RunSmoke("smoke"));
+  return *results;
+}
+
+TEST(RegressionTest, SmokeStudyMeetsItsThresholds) {
+  absl::StatusOr<std::vector<std::string>> violations = CheckThresholds(Smoke(), SmokeResults());
+  ASSERT_TRUE(violations.ok()) << violations.status();
+  EXPECT_THAT(*violations, IsEmpty());
+}
+
+TEST(RegressionTest, AThresholdAboveTheAchievedValueFails) {
+  Study study = Smoke();
+  ASSERT_GT(study.threshold_size(), 0);
+  double achieved = 0.0;
+  for (const Result& r : SmokeResults()) {
+    if (r.experiment().name() == study.threshold(0).trial()) achieved = r.test().dice();
+  }
+  study.mutable_threshold(0)->set_min(achieved + 0.01);
+  absl::StatusOr<std::vector<std::string>> violations = CheckThresholds(study, SmokeResults());
+  ASSERT_TRUE(violations.ok()) << violations.status();
+  ASSERT_EQ(violations->size(), 1u);
+  EXPECT_THAT((*violations)[0], HasSubstr(study.threshold(0).trial() + ": test.dice = "));
+  EXPECT_THAT((*violations)[0], HasSubstr("is below its bound"));
+}
+
+std::string Read(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+TEST(RegressionTest, TwoRunsGiveByteIdenticalTables) {
+  SmokeResults();
+  RunSmoke("again");
+  const std::string tmp = std::getenv("TEST_TMPDIR");
+  for (const char* name : {"smoke", "again"}) {
+    reports::ReportJob job;
+    job.results = tmp + "/" + name;
+    job.plots = false;
+    absl::StatusOr<bool> written = reports::RunReportJob(job);
+    ASSERT_TRUE(written.ok()) << written.status();
+  }
+  // Every table but the cost table, whose times change from run to run.
+  for (const char* table : {"segmentation", "classification", "misclassification"}) {
+    for (const char* extension : {".md", ".tex", ".csv"}) {
+      const std::string file = std::string(table) + extension;
+      const std::string a = Read(fs::path(tmp) / "smoke/report" / file);
+      EXPECT_FALSE(a.empty()) << file;
+      EXPECT_EQ(a, Read(fs::path(tmp) / "again/report" / file)) << file;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace nerve_mtl::study
