@@ -130,6 +130,11 @@ std::string StableHash(const google::protobuf::Message& message) {
     hash ^= c;
     hash *= 0x100000001b3ULL;
   }
+  // FNV-1a barely stirs the high bits for a change near the end (such as the seed): finish with
+  // SplitMix64's mixer so that similar specs get unrelated IDs.
+  hash = (hash ^ (hash >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  hash = (hash ^ (hash >> 27)) * 0x94d049bb133111ebULL;
+  hash ^= hash >> 31;
   return absl::StrFormat("%016x", hash);
 }
 

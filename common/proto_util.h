@@ -18,7 +18,7 @@ void FillDefaults(google::protobuf::Message* message);
 void MergeReplacingRepeated(const google::protobuf::Message& from, google::protobuf::Message* to);
 
 // 16 hex digits identifying the message's content: FNV-1a 64 over its deterministic
-// serialization after FillDefaults. Stable across runs and machines of one protobuf version.
+// serialization after FillDefaults, finished with a 64-bit mixer. Stable across runs and machines of one protobuf version.
 std::string StableHash(const google::protobuf::Message& message);
 
 }  // namespace nerve_mtl
