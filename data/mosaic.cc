@@ -85,6 +85,30 @@ Image RenderOverlay(const Image& image, const Mask& truth, const Mask& predictio
   return rgb;
 }
 
+Image RenderPanels(const std::vector<Panel>& panels) {
+  constexpr int kCaption = 16;
+  int height = 0, width = kGap;
+  for (const Panel& p : panels) {
+    height = std::max(height, p.rgb.height);
+    width += p.rgb.width + kGap;
+  }
+  Image out(3, kGap + kCaption + height + kGap, width);
+  std::fill(out.pixels.begin(), out.pixels.end(), 32);
+  int left = kGap;
+  for (const Panel& p : panels) {
+    DrawText(p.caption, kGap + 2, left, 1, &out);
+    for (int c = 0; c < 3; ++c) {
+      for (int y = 0; y < p.rgb.height; ++y) {
+        for (int x = 0; x < p.rgb.width; ++x) {
+          out.at(c, kGap + kCaption + y, left + x) = p.rgb.at(std::min(c, p.rgb.channels - 1), y, x);
+        }
+      }
+    }
+    left += p.rgb.width + kGap;
+  }
+  return out;
+}
+
 Image RenderMosaic(const Dataset& dataset, int per_class) {
   per_class = std::max(1, per_class);
   const int classes = static_cast<int>(dataset.class_names.size());

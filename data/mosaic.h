@@ -1,6 +1,9 @@
 #ifndef NERVE_MTL_DATA_MOSAIC_H_
 #define NERVE_MTL_DATA_MOSAIC_H_
 
+#include <string>
+#include <vector>
+
 #include "data/example.h"
 
 namespace nerve_mtl::data {
@@ -14,6 +17,13 @@ Image RenderMosaic(const Dataset& dataset, int per_class);
 // An RGB picture of one prediction: channel 0 in grey, the true mask outlined in green and the
 // predicted mask in red (yellow where the outlines meet), enlarged like the mosaic's tiles.
 Image RenderOverlay(const Image& image, const Mask& truth, const Mask& prediction);
+
+// RGB panels (e.g. overlays) side by side, each under its caption (one line of text).
+struct Panel {
+  std::string caption;
+  Image rgb;
+};
+Image RenderPanels(const std::vector<Panel>& panels);
 
 }  // namespace nerve_mtl::data
 

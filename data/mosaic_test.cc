@@ -63,5 +63,25 @@ TEST(MosaicTest, OverlayOutlinesTruthGreenAndPredictionRed) {
   EXPECT_EQ(rgb.at(0, 30, 30), 90);    // inside the truth, off its outline
 }
 
+TEST(MosaicTest, PanelsSideBySideUnderCaptions) {
+  Image red(3, 10, 20), blue(3, 30, 10);
+  for (int y = 0; y < 10; ++y) {
+    for (int x = 0; x < 20; ++x) red.at(0, y, x) = 200;
+  }
+  for (int y = 0; y < 30; ++y) {
+    for (int x = 0; x < 10; ++x) blue.at(2, y, x) = 210;
+  }
+  const Image out = RenderPanels({{"hard", red}, {"soft", blue}});
+  EXPECT_EQ(out.width, 4 + 20 + 4 + 10 + 4);
+  EXPECT_EQ(out.height, 4 + 16 + 30 + 4);
+  EXPECT_EQ(out.at(0, 20, 4), 200);       // first panel's corner
+  EXPECT_EQ(out.at(2, 20, 4 + 24), 210);  // second panel starts after the gap
+  int white = 0;
+  for (int y = 0; y < 20; ++y) {
+    for (int x = 0; x < out.width; ++x) white += out.at(1, y, x) == 255;
+  }
+  EXPECT_GT(white, 10) << "captions drawn";
+}
+
 }  // namespace
 }  // namespace nerve_mtl::data

@@ -1,5 +1,6 @@
 // CI regression: runs the smoke study and holds it to the thresholds in its spec. Also proves
 // the check can fail, and that two runs of one study give byte-identical tables.
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -12,6 +13,7 @@
 #include "gtest/gtest.h"
 #include "reports/results_io.h"
 #include "reports/writer.h"
+#include "study/overlays.h"
 #include "study/runner.h"
 #include "study/study.pb.h"
 #include "study/thresholds.h"
@@ -70,6 +72,29 @@ TEST(RegressionTest, AThresholdAboveTheAchievedValueFails) {
   ASSERT_EQ(violations->size(), 1u);
   EXPECT_THAT((*violations)[0], HasSubstr(study.threshold(0).trial() + ": test.dice = "));
   EXPECT_THAT((*violations)[0], HasSubstr("is below its bound"));
+}
+
+TEST(RegressionTest, OverlaysShowImagesHardAndSoftSharingClassifyDifferently) {
+  const std::vector<Result>& results = SmokeResults();
+  const Result* hard = nullptr;
+  const Result* soft = nullptr;
+  for (const Result& r : results) {
+    if (r.experiment().model().name() == "quickfcn") hard = &r;
+    if (r.experiment().model().name() == "softquickfcn") soft = &r;
+  }
+  ASSERT_TRUE(hard != nullptr && soft != nullptr);
+  int differ = 0;
+  for (int i = 0; i < hard->test().image_predicted_label_size(); ++i) {
+    differ += hard->test().image_predicted_label(i) != soft->test().image_predicted_label(i);
+  }
+  const std::string tmp = std::getenv("TEST_TMPDIR");
+  absl::StatusOr<int> written =
+      WriteDisagreementOverlays(tmp + "/smoke", results, tmp + "/overlays", 3);
+  ASSERT_TRUE(written.ok()) << written.status();
+  EXPECT_EQ(*written, std::min(differ, 3));
+  if (differ > 0) {
+    EXPECT_TRUE(fs::is_directory(tmp + "/overlays/QuickFCN___linear_vs_SoftQuickFCN___linear"));
+  }
 }
 
 std::string Read(const fs::path& path) {

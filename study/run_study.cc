@@ -6,6 +6,7 @@
 //   bazel run //study:all -- --shard=0/4   one deterministic share of the trials (then
 //                                      //study:merge and //reports:build)
 // Finished trials are skipped on rerun; a killed trial resumes from its last epoch.
+#include <filesystem>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -21,6 +22,7 @@
 #include "reports/results_io.h"
 #include "reports/writer.h"
 #include "study/grid.h"
+#include "study/overlays.h"
 #include "study/runner.h"
 #include "study/study.pb.h"
 #include "study/thresholds.h"
@@ -101,6 +103,21 @@ absl::StatusOr<int> Run() {
 
   absl::StatusOr<std::vector<Result>> all = reports::ReadResults(results);
   if (!all.ok()) return all.status();
+  if (!check) {
+    // Rendered into a temporary folder, then moved into place.
+    namespace fs = std::filesystem;
+    const fs::path target = fs::path(report) / "overlays";
+    const fs::path temp = fs::path(report) / ".overlays.tmp";
+    std::error_code error;
+    fs::remove_all(temp, error);
+    absl::StatusOr<int> overlays = WriteDisagreementOverlays(results, *all, temp.string(), 6);
+    if (!overlays.ok()) return overlays.status();
+    fs::remove_all(target, error);
+    if (fs::exists(temp)) fs::rename(temp, target, error);
+    if (error) return absl::InternalError(absl::StrCat(target.string(), ": ", error.message()));
+    std::cout << "wrote " << *overlays << " overlays of images hard and soft sharing classify "
+              << "differently to " << target.string() << std::endl;
+  }
   absl::StatusOr<std::vector<std::string>> violations = CheckThresholds(study, *all);
   if (!violations.ok()) return violations.status();
   for (const std::string& v : *violations) std::cout << "threshold: " << v << "\n";

@@ -65,17 +65,6 @@ absl::Status SaveArchive(torch::serialize::OutputArchive& archive, const std::st
   return absl::OkStatus();
 }
 
-absl::Status LoadModel(const std::string& path, MultitaskModelImpl* model) {
-  try {
-    torch::serialize::InputArchive archive;
-    archive.load_from(path);
-    model->load(archive);
-  } catch (const c10::Error& e) {
-    return absl::DataLossError(absl::StrCat(path, ": ", e.what_without_backtrace()));
-  }
-  return absl::OkStatus();
-}
-
 at::Tensor BytesToTensor(const std::string& bytes) {
   return at::from_blob(const_cast<char*>(bytes.data()), {static_cast<int64_t>(bytes.size())},
                        at::kByte)
@@ -379,7 +368,7 @@ absl::Status Pretrain(MultitaskModelImpl& model, const Experiment& resolved,
     }
     absl::StatusOr<std::shared_ptr<MultitaskModelImpl>> branch = models::CreateModel(spec);
     if (!branch.ok()) return branch.status();
-    if (absl::Status s = LoadModel((fs::path(dir) / kBestModel).string(), branch->get()); !s.ok()) {
+    if (absl::Status s = LoadModelWeights((fs::path(dir) / kBestModel).string(), branch->get()); !s.ok()) {
       return s;
     }
     pretrained.push_back(*branch);
@@ -392,6 +381,17 @@ absl::Status Pretrain(MultitaskModelImpl& model, const Experiment& resolved,
 void SeedEverything(uint64_t seed) {
   torch::manual_seed(seed);
   at::globalContext().setDeterministicAlgorithms(true, /*warn_only=*/false);
+}
+
+absl::Status LoadModelWeights(const std::string& path, MultitaskModelImpl* model) {
+  try {
+    torch::serialize::InputArchive archive;
+    archive.load_from(path);
+    model->load(archive);
+  } catch (const c10::Error& e) {
+    return absl::DataLossError(absl::StrCat(path, ": ", e.what_without_backtrace()));
+  }
+  return absl::OkStatus();
 }
 
 absl::Status WriteResult(const std::string& dir, const Result& result) {
@@ -628,7 +628,7 @@ absl::StatusOr<Result> TrainExperiment(const Experiment& experiment,
   }
 
   // Report the best epoch's weights.
-  if (absl::Status s = LoadModel(best_path, &model); !s.ok()) return s;
+  if (absl::Status s = LoadModelWeights(best_path, &model); !s.ok()) return s;
   Result result = progress;
   result.set_status(Result::OK);
   *result.mutable_experiment() = resolved;

@@ -7,6 +7,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "models/model.h"
 #include "study/experiment.pb.h"
 #include "study/result.pb.h"
 #include "study/spec.h"
@@ -37,6 +38,9 @@ void SeedEverything(uint64_t seed);
 // <out_dir>/checkpoint.pt when that belongs to the same resolved experiment. A non-finite loss
 // stops training with an Aborted status naming epoch and step.
 absl::StatusOr<Result> TrainExperiment(const Experiment& experiment, const TrainOptions& options);
+
+// Loads weights a training saved (best_model.pt) into a model of the same spec.
+absl::Status LoadModelWeights(const std::string& path, models::MultitaskModelImpl* model);
 
 // Writes <dir>/experiment.textproto (the resolved spec) and <dir>/result.textproto, each via a
 // temporary file and a rename.
