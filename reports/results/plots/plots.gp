@@ -1,0 +1,586 @@
+# Drawn by //reports:plots; run `gnuplot plots.gp` here to redraw.
+set encoding utf8
+
+# train_loss
+set terminal svg size 900,540 noenhanced font 'Sans,12' background '#ffffff'
+set output 'train_loss.svg'
+set title 'Training loss (mean over seeds)'
+set xlabel 'epoch'
+set ylabel 'loss'
+set key outside right top
+set grid
+set offsets 0, 0, graph 0.05, graph 0.05
+plot 'train_loss.dat' index 0 using 1:2 with linespoints title 'QuickNAT', \
+     '' index 1 using 1:2 with linespoints title 'ResNet-18', \
+     '' index 2 using 1:2 with linespoints title 'QuickFCN / linear', \
+     '' index 3 using 1:2 with linespoints title 'QuickFCN / uncertainty', \
+     '' index 4 using 1:2 with linespoints title 'QuickFCN / scheduled', \
+     '' index 5 using 1:2 with linespoints title 'QuickFCN / equal', \
+     '' index 6 using 1:2 with linespoints title 'QuickFCN / DWA', \
+     '' index 7 using 1:2 with linespoints title 'QuickFCN / GradNorm', \
+     '' index 8 using 1:2 with linespoints title 'QuickFCN / PCGrad', \
+     '' index 9 using 1:2 with linespoints title 'SoftQuickFCN / linear', \
+     '' index 10 using 1:2 with linespoints title 'SoftQuickFCN / uncertainty', \
+     '' index 11 using 1:2 with linespoints title 'SoftQuickFCN / scheduled'
+set terminal pngcairo size 900,540 noenhanced font 'Sans,10' background '#ffffff'
+set output 'train_loss.png'
+replot
+set output
+reset
+
+# val_dice
+set terminal svg size 900,540 noenhanced font 'Sans,12' background '#ffffff'
+set output 'val_dice.svg'
+set title 'Validation Dice (mean over seeds)'
+set xlabel 'epoch'
+set ylabel 'Dice'
+set key outside right top
+set grid
+set offsets 0, 0, graph 0.05, graph 0.05
+plot 'val_dice.dat' index 0 using 1:2 with linespoints title 'QuickNAT', \
+     '' index 1 using 1:2 with linespoints title 'QuickFCN / linear', \
+     '' index 2 using 1:2 with linespoints title 'QuickFCN / uncertainty', \
+     '' index 3 using 1:2 with linespoints title 'QuickFCN / scheduled', \
+     '' index 4 using 1:2 with linespoints title 'QuickFCN / equal', \
+     '' index 5 using 1:2 with linespoints title 'QuickFCN / DWA', \
+     '' index 6 using 1:2 with linespoints title 'QuickFCN / GradNorm', \
+     '' index 7 using 1:2 with linespoints title 'QuickFCN / PCGrad', \
+     '' index 8 using 1:2 with linespoints title 'SoftQuickFCN / linear', \
+     '' index 9 using 1:2 with linespoints title 'SoftQuickFCN / uncertainty', \
+     '' index 10 using 1:2 with linespoints title 'SoftQuickFCN / scheduled'
+set terminal pngcairo size 900,540 noenhanced font 'Sans,10' background '#ffffff'
+set output 'val_dice.png'
+replot
+set output
+reset
+
+# val_accuracy
+set terminal svg size 900,540 noenhanced font 'Sans,12' background '#ffffff'
+set output 'val_accuracy.svg'
+set title 'Validation accuracy (mean over seeds)'
+set xlabel 'epoch'
+set ylabel 'accuracy'
+set key outside right top
+set grid
+set offsets 0, 0, graph 0.05, graph 0.05
+plot 'val_accuracy.dat' index 0 using 1:2 with linespoints title 'ResNet-18', \
+     '' index 1 using 1:2 with linespoints title 'QuickFCN / linear', \
+     '' index 2 using 1:2 with linespoints title 'QuickFCN / uncertainty', \
+     '' index 3 using 1:2 with linespoints title 'QuickFCN / scheduled', \
+     '' index 4 using 1:2 with linespoints title 'QuickFCN / equal', \
+     '' index 5 using 1:2 with linespoints title 'QuickFCN / DWA', \
+     '' index 6 using 1:2 with linespoints title 'QuickFCN / GradNorm', \
+     '' index 7 using 1:2 with linespoints title 'QuickFCN / PCGrad', \
+     '' index 8 using 1:2 with linespoints title 'SoftQuickFCN / linear', \
+     '' index 9 using 1:2 with linespoints title 'SoftQuickFCN / uncertainty', \
+     '' index 10 using 1:2 with linespoints title 'SoftQuickFCN / scheduled'
+set terminal pngcairo size 900,540 noenhanced font 'Sans,10' background '#ffffff'
+set output 'val_accuracy.png'
+replot
+set output
+reset
+
+# task_weights_quickfcn_linear
+set terminal svg size 900,540 noenhanced font 'Sans,12' background '#ffffff'
+set output 'task_weights_quickfcn_linear.svg'
+set title 'QuickFCN / linear: task weights (linear), mean over seeds'
+set xlabel 'epoch'
+set ylabel 'weight'
+set key outside right top
+set grid
+set offsets 0, 0, graph 0.05, graph 0.05
+plot 'task_weights_quickfcn_linear.dat' using 1:2 with linespoints title 'segmentation', \
+     '' using 1:3 with linespoints title 'classification'
+set terminal pngcairo size 900,540 noenhanced font 'Sans,10' background '#ffffff'
+set output 'task_weights_quickfcn_linear.png'
+replot
+set output
+reset
+
+# task_weights_quickfcn_uncertainty
+set terminal svg size 900,540 noenhanced font 'Sans,12' background '#ffffff'
+set output 'task_weights_quickfcn_uncertainty.svg'
+set title 'QuickFCN / uncertainty: task weights (uncertainty), mean over seeds'
+set xlabel 'epoch'
+set ylabel 'weight'
+set key outside right top
+set grid
+set offsets 0, 0, graph 0.05, graph 0.05
+plot 'task_weights_quickfcn_uncertainty.dat' using 1:2 with linespoints title 'segmentation', \
+     '' using 1:3 with linespoints title 'classification'
+set terminal pngcairo size 900,540 noenhanced font 'Sans,10' background '#ffffff'
+set output 'task_weights_quickfcn_uncertainty.png'
+replot
+set output
+reset
+
+# task_weights_quickfcn_scheduled
+set terminal svg size 900,540 noenhanced font 'Sans,12' background '#ffffff'
+set output 'task_weights_quickfcn_scheduled.svg'
+set title 'QuickFCN / scheduled: task weights (scheduled), mean over seeds'
+set xlabel 'epoch'
+set ylabel 'weight'
+set key outside right top
+set grid
+set offsets 0, 0, graph 0.05, graph 0.05
+plot 'task_weights_quickfcn_scheduled.dat' using 1:2 with linespoints title 'segmentation', \
+     '' using 1:3 with linespoints title 'classification'
+set terminal pngcairo size 900,540 noenhanced font 'Sans,10' background '#ffffff'
+set output 'task_weights_quickfcn_scheduled.png'
+replot
+set output
+reset
+
+# task_weights_quickfcn_equal
+set terminal svg size 900,540 noenhanced font 'Sans,12' background '#ffffff'
+set output 'task_weights_quickfcn_equal.svg'
+set title 'QuickFCN / equal: task weights (equal), mean over seeds'
+set xlabel 'epoch'
+set ylabel 'weight'
+set key outside right top
+set grid
+set offsets 0, 0, graph 0.05, graph 0.05
+plot 'task_weights_quickfcn_equal.dat' using 1:2 with linespoints title 'segmentation', \
+     '' using 1:3 with linespoints title 'classification'
+set terminal pngcairo size 900,540 noenhanced font 'Sans,10' background '#ffffff'
+set output 'task_weights_quickfcn_equal.png'
+replot
+set output
+reset
+
+# task_weights_quickfcn_dwa
+set terminal svg size 900,540 noenhanced font 'Sans,12' background '#ffffff'
+set output 'task_weights_quickfcn_dwa.svg'
+set title 'QuickFCN / DWA: task weights (dwa), mean over seeds'
+set xlabel 'epoch'
+set ylabel 'weight'
+set key outside right top
+set grid
+set offsets 0, 0, graph 0.05, graph 0.05
+plot 'task_weights_quickfcn_dwa.dat' using 1:2 with linespoints title 'segmentation', \
+     '' using 1:3 with linespoints title 'classification'
+set terminal pngcairo size 900,540 noenhanced font 'Sans,10' background '#ffffff'
+set output 'task_weights_quickfcn_dwa.png'
+replot
+set output
+reset
+
+# task_weights_quickfcn_gradnorm
+set terminal svg size 900,540 noenhanced font 'Sans,12' background '#ffffff'
+set output 'task_weights_quickfcn_gradnorm.svg'
+set title 'QuickFCN / GradNorm: task weights (gradnorm), mean over seeds'
+set xlabel 'epoch'
+set ylabel 'weight'
+set key outside right top
+set grid
+set offsets 0, 0, graph 0.05, graph 0.05
+plot 'task_weights_quickfcn_gradnorm.dat' using 1:2 with linespoints title 'segmentation', \
+     '' using 1:3 with linespoints title 'classification'
+set terminal pngcairo size 900,540 noenhanced font 'Sans,10' background '#ffffff'
+set output 'task_weights_quickfcn_gradnorm.png'
+replot
+set output
+reset
+
+# task_weights_quickfcn_pcgrad
+set terminal svg size 900,540 noenhanced font 'Sans,12' background '#ffffff'
+set output 'task_weights_quickfcn_pcgrad.svg'
+set title 'QuickFCN / PCGrad: task weights (pcgrad), mean over seeds'
+set xlabel 'epoch'
+set ylabel 'weight'
+set key outside right top
+set grid
+set offsets 0, 0, graph 0.05, graph 0.05
+plot 'task_weights_quickfcn_pcgrad.dat' using 1:2 with linespoints title 'segmentation', \
+     '' using 1:3 with linespoints title 'classification'
+set terminal pngcairo size 900,540 noenhanced font 'Sans,10' background '#ffffff'
+set output 'task_weights_quickfcn_pcgrad.png'
+replot
+set output
+reset
+
+# task_weights_softquickfcn_linear
+set terminal svg size 900,540 noenhanced font 'Sans,12' background '#ffffff'
+set output 'task_weights_softquickfcn_linear.svg'
+set title 'SoftQuickFCN / linear: task weights (linear), mean over seeds'
+set xlabel 'epoch'
+set ylabel 'weight'
+set key outside right top
+set grid
+set offsets 0, 0, graph 0.05, graph 0.05
+plot 'task_weights_softquickfcn_linear.dat' using 1:2 with linespoints title 'segmentation', \
+     '' using 1:3 with linespoints title 'classification'
+set terminal pngcairo size 900,540 noenhanced font 'Sans,10' background '#ffffff'
+set output 'task_weights_softquickfcn_linear.png'
+replot
+set output
+reset
+
+# task_weights_softquickfcn_uncertainty
+set terminal svg size 900,540 noenhanced font 'Sans,12' background '#ffffff'
+set output 'task_weights_softquickfcn_uncertainty.svg'
+set title 'SoftQuickFCN / uncertainty: task weights (uncertainty), mean over seeds'
+set xlabel 'epoch'
+set ylabel 'weight'
+set key outside right top
+set grid
+set offsets 0, 0, graph 0.05, graph 0.05
+plot 'task_weights_softquickfcn_uncertainty.dat' using 1:2 with linespoints title 'segmentation', \
+     '' using 1:3 with linespoints title 'classification'
+set terminal pngcairo size 900,540 noenhanced font 'Sans,10' background '#ffffff'
+set output 'task_weights_softquickfcn_uncertainty.png'
+replot
+set output
+reset
+
+# task_weights_softquickfcn_scheduled
+set terminal svg size 900,540 noenhanced font 'Sans,12' background '#ffffff'
+set output 'task_weights_softquickfcn_scheduled.svg'
+set title 'SoftQuickFCN / scheduled: task weights (scheduled), mean over seeds'
+set xlabel 'epoch'
+set ylabel 'weight'
+set key outside right top
+set grid
+set offsets 0, 0, graph 0.05, graph 0.05
+plot 'task_weights_softquickfcn_scheduled.dat' using 1:2 with linespoints title 'segmentation', \
+     '' using 1:3 with linespoints title 'classification'
+set terminal pngcairo size 900,540 noenhanced font 'Sans,10' background '#ffffff'
+set output 'task_weights_softquickfcn_scheduled.png'
+replot
+set output
+reset
+
+# cross_stitch_softquickfcn_linear
+set terminal svg size 900,540 noenhanced font 'Sans,12' background '#ffffff'
+set output 'cross_stitch_softquickfcn_linear.svg'
+set title 'SoftQuickFCN / linear: cross-stitch alpha (channel mean, mean over seeds)'
+set xlabel 'epoch'
+set ylabel 'alpha'
+set key outside right top
+set grid
+set offsets 0, 0, graph 0.05, graph 0.05
+plot 'cross_stitch_softquickfcn_linear.dat' using 1:2 with lines linecolor 1 dashtype 1 title 'unit 0/cc', \
+     '' using 1:3 with lines linecolor 2 dashtype 1 title 'unit 0/cs', \
+     '' using 1:4 with lines linecolor 3 dashtype 1 title 'unit 0/sc', \
+     '' using 1:5 with lines linecolor 4 dashtype 1 title 'unit 0/ss', \
+     '' using 1:6 with lines linecolor 1 dashtype 2 title 'unit 1/cc', \
+     '' using 1:7 with lines linecolor 2 dashtype 2 title 'unit 1/cs', \
+     '' using 1:8 with lines linecolor 3 dashtype 2 title 'unit 1/sc', \
+     '' using 1:9 with lines linecolor 4 dashtype 2 title 'unit 1/ss', \
+     '' using 1:10 with lines linecolor 1 dashtype 3 title 'unit 2/cc', \
+     '' using 1:11 with lines linecolor 2 dashtype 3 title 'unit 2/cs', \
+     '' using 1:12 with lines linecolor 3 dashtype 3 title 'unit 2/sc', \
+     '' using 1:13 with lines linecolor 4 dashtype 3 title 'unit 2/ss', \
+     '' using 1:14 with lines linecolor 1 dashtype 4 title 'unit 3/cc', \
+     '' using 1:15 with lines linecolor 2 dashtype 4 title 'unit 3/cs', \
+     '' using 1:16 with lines linecolor 3 dashtype 4 title 'unit 3/sc', \
+     '' using 1:17 with lines linecolor 4 dashtype 4 title 'unit 3/ss'
+set terminal pngcairo size 900,540 noenhanced font 'Sans,10' background '#ffffff'
+set output 'cross_stitch_softquickfcn_linear.png'
+replot
+set output
+reset
+
+# cross_stitch_softquickfcn_uncertainty
+set terminal svg size 900,540 noenhanced font 'Sans,12' background '#ffffff'
+set output 'cross_stitch_softquickfcn_uncertainty.svg'
+set title 'SoftQuickFCN / uncertainty: cross-stitch alpha (channel mean, mean over seeds)'
+set xlabel 'epoch'
+set ylabel 'alpha'
+set key outside right top
+set grid
+set offsets 0, 0, graph 0.05, graph 0.05
+plot 'cross_stitch_softquickfcn_uncertainty.dat' using 1:2 with lines linecolor 1 dashtype 1 title 'unit 0/cc', \
+     '' using 1:3 with lines linecolor 2 dashtype 1 title 'unit 0/cs', \
+     '' using 1:4 with lines linecolor 3 dashtype 1 title 'unit 0/sc', \
+     '' using 1:5 with lines linecolor 4 dashtype 1 title 'unit 0/ss', \
+     '' using 1:6 with lines linecolor 1 dashtype 2 title 'unit 1/cc', \
+     '' using 1:7 with lines linecolor 2 dashtype 2 title 'unit 1/cs', \
+     '' using 1:8 with lines linecolor 3 dashtype 2 title 'unit 1/sc', \
+     '' using 1:9 with lines linecolor 4 dashtype 2 title 'unit 1/ss', \
+     '' using 1:10 with lines linecolor 1 dashtype 3 title 'unit 2/cc', \
+     '' using 1:11 with lines linecolor 2 dashtype 3 title 'unit 2/cs', \
+     '' using 1:12 with lines linecolor 3 dashtype 3 title 'unit 2/sc', \
+     '' using 1:13 with lines linecolor 4 dashtype 3 title 'unit 2/ss', \
+     '' using 1:14 with lines linecolor 1 dashtype 4 title 'unit 3/cc', \
+     '' using 1:15 with lines linecolor 2 dashtype 4 title 'unit 3/cs', \
+     '' using 1:16 with lines linecolor 3 dashtype 4 title 'unit 3/sc', \
+     '' using 1:17 with lines linecolor 4 dashtype 4 title 'unit 3/ss'
+set terminal pngcairo size 900,540 noenhanced font 'Sans,10' background '#ffffff'
+set output 'cross_stitch_softquickfcn_uncertainty.png'
+replot
+set output
+reset
+
+# cross_stitch_softquickfcn_scheduled
+set terminal svg size 900,540 noenhanced font 'Sans,12' background '#ffffff'
+set output 'cross_stitch_softquickfcn_scheduled.svg'
+set title 'SoftQuickFCN / scheduled: cross-stitch alpha (channel mean, mean over seeds)'
+set xlabel 'epoch'
+set ylabel 'alpha'
+set key outside right top
+set grid
+set offsets 0, 0, graph 0.05, graph 0.05
+plot 'cross_stitch_softquickfcn_scheduled.dat' using 1:2 with lines linecolor 1 dashtype 1 title 'unit 0/cc', \
+     '' using 1:3 with lines linecolor 2 dashtype 1 title 'unit 0/cs', \
+     '' using 1:4 with lines linecolor 3 dashtype 1 title 'unit 0/sc', \
+     '' using 1:5 with lines linecolor 4 dashtype 1 title 'unit 0/ss', \
+     '' using 1:6 with lines linecolor 1 dashtype 2 title 'unit 1/cc', \
+     '' using 1:7 with lines linecolor 2 dashtype 2 title 'unit 1/cs', \
+     '' using 1:8 with lines linecolor 3 dashtype 2 title 'unit 1/sc', \
+     '' using 1:9 with lines linecolor 4 dashtype 2 title 'unit 1/ss', \
+     '' using 1:10 with lines linecolor 1 dashtype 3 title 'unit 2/cc', \
+     '' using 1:11 with lines linecolor 2 dashtype 3 title 'unit 2/cs', \
+     '' using 1:12 with lines linecolor 3 dashtype 3 title 'unit 2/sc', \
+     '' using 1:13 with lines linecolor 4 dashtype 3 title 'unit 2/ss', \
+     '' using 1:14 with lines linecolor 1 dashtype 4 title 'unit 3/cc', \
+     '' using 1:15 with lines linecolor 2 dashtype 4 title 'unit 3/cs', \
+     '' using 1:16 with lines linecolor 3 dashtype 4 title 'unit 3/sc', \
+     '' using 1:17 with lines linecolor 4 dashtype 4 title 'unit 3/ss'
+set terminal pngcairo size 900,540 noenhanced font 'Sans,10' background '#ffffff'
+set output 'cross_stitch_softquickfcn_scheduled.png'
+replot
+set output
+reset
+
+# confusion_resnet_18
+set terminal svg size 900,540 noenhanced font 'Sans,12' background '#ffffff'
+set output 'confusion_resnet_18.svg'
+set title 'ResNet-18: test confusion matrix, 3 seeds summed'
+set xlabel 'predicted'
+set ylabel 'true'
+set xtics ('0' 0, '1' 1, '2' 2)
+set ytics ('0' 0, '1' 1, '2' 2)
+set xrange [-0.5:2.5]
+set yrange [2.5:-0.5]
+set cbrange [0:14]
+set palette defined (0 '#ffffff', 1 '#08519c')
+set size square
+unset key
+plot 'confusion_resnet_18.dat' matrix with image pixels, \
+     '' matrix using 1:2:(sprintf('%d', int($3))):($3 > 7 ? 0xffffff : 0x000000) with labels textcolor rgb variable
+set terminal pngcairo size 900,540 noenhanced font 'Sans,10' background '#ffffff'
+set output 'confusion_resnet_18.png'
+replot
+set output
+reset
+
+# confusion_quickfcn_linear
+set terminal svg size 900,540 noenhanced font 'Sans,12' background '#ffffff'
+set output 'confusion_quickfcn_linear.svg'
+set title 'QuickFCN / linear: test confusion matrix, 3 seeds summed'
+set xlabel 'predicted'
+set ylabel 'true'
+set xtics ('0' 0, '1' 1, '2' 2)
+set ytics ('0' 0, '1' 1, '2' 2)
+set xrange [-0.5:2.5]
+set yrange [2.5:-0.5]
+set cbrange [0:15]
+set palette defined (0 '#ffffff', 1 '#08519c')
+set size square
+unset key
+plot 'confusion_quickfcn_linear.dat' matrix with image pixels, \
+     '' matrix using 1:2:(sprintf('%d', int($3))):($3 > 7.5 ? 0xffffff : 0x000000) with labels textcolor rgb variable
+set terminal pngcairo size 900,540 noenhanced font 'Sans,10' background '#ffffff'
+set output 'confusion_quickfcn_linear.png'
+replot
+set output
+reset
+
+# confusion_quickfcn_uncertainty
+set terminal svg size 900,540 noenhanced font 'Sans,12' background '#ffffff'
+set output 'confusion_quickfcn_uncertainty.svg'
+set title 'QuickFCN / uncertainty: test confusion matrix, 3 seeds summed'
+set xlabel 'predicted'
+set ylabel 'true'
+set xtics ('0' 0, '1' 1, '2' 2)
+set ytics ('0' 0, '1' 1, '2' 2)
+set xrange [-0.5:2.5]
+set yrange [2.5:-0.5]
+set cbrange [0:18]
+set palette defined (0 '#ffffff', 1 '#08519c')
+set size square
+unset key
+plot 'confusion_quickfcn_uncertainty.dat' matrix with image pixels, \
+     '' matrix using 1:2:(sprintf('%d', int($3))):($3 > 9 ? 0xffffff : 0x000000) with labels textcolor rgb variable
+set terminal pngcairo size 900,540 noenhanced font 'Sans,10' background '#ffffff'
+set output 'confusion_quickfcn_uncertainty.png'
+replot
+set output
+reset
+
+# confusion_quickfcn_scheduled
+set terminal svg size 900,540 noenhanced font 'Sans,12' background '#ffffff'
+set output 'confusion_quickfcn_scheduled.svg'
+set title 'QuickFCN / scheduled: test confusion matrix, 3 seeds summed'
+set xlabel 'predicted'
+set ylabel 'true'
+set xtics ('0' 0, '1' 1, '2' 2)
+set ytics ('0' 0, '1' 1, '2' 2)
+set xrange [-0.5:2.5]
+set yrange [2.5:-0.5]
+set cbrange [0:13]
+set palette defined (0 '#ffffff', 1 '#08519c')
+set size square
+unset key
+plot 'confusion_quickfcn_scheduled.dat' matrix with image pixels, \
+     '' matrix using 1:2:(sprintf('%d', int($3))):($3 > 6.5 ? 0xffffff : 0x000000) with labels textcolor rgb variable
+set terminal pngcairo size 900,540 noenhanced font 'Sans,10' background '#ffffff'
+set output 'confusion_quickfcn_scheduled.png'
+replot
+set output
+reset
+
+# confusion_quickfcn_equal
+set terminal svg size 900,540 noenhanced font 'Sans,12' background '#ffffff'
+set output 'confusion_quickfcn_equal.svg'
+set title 'QuickFCN / equal: test confusion matrix, 3 seeds summed'
+set xlabel 'predicted'
+set ylabel 'true'
+set xtics ('0' 0, '1' 1, '2' 2)
+set ytics ('0' 0, '1' 1, '2' 2)
+set xrange [-0.5:2.5]
+set yrange [2.5:-0.5]
+set cbrange [0:18]
+set palette defined (0 '#ffffff', 1 '#08519c')
+set size square
+unset key
+plot 'confusion_quickfcn_equal.dat' matrix with image pixels, \
+     '' matrix using 1:2:(sprintf('%d', int($3))):($3 > 9 ? 0xffffff : 0x000000) with labels textcolor rgb variable
+set terminal pngcairo size 900,540 noenhanced font 'Sans,10' background '#ffffff'
+set output 'confusion_quickfcn_equal.png'
+replot
+set output
+reset
+
+# confusion_quickfcn_dwa
+set terminal svg size 900,540 noenhanced font 'Sans,12' background '#ffffff'
+set output 'confusion_quickfcn_dwa.svg'
+set title 'QuickFCN / DWA: test confusion matrix, 3 seeds summed'
+set xlabel 'predicted'
+set ylabel 'true'
+set xtics ('0' 0, '1' 1, '2' 2)
+set ytics ('0' 0, '1' 1, '2' 2)
+set xrange [-0.5:2.5]
+set yrange [2.5:-0.5]
+set cbrange [0:18]
+set palette defined (0 '#ffffff', 1 '#08519c')
+set size square
+unset key
+plot 'confusion_quickfcn_dwa.dat' matrix with image pixels, \
+     '' matrix using 1:2:(sprintf('%d', int($3))):($3 > 9 ? 0xffffff : 0x000000) with labels textcolor rgb variable
+set terminal pngcairo size 900,540 noenhanced font 'Sans,10' background '#ffffff'
+set output 'confusion_quickfcn_dwa.png'
+replot
+set output
+reset
+
+# confusion_quickfcn_gradnorm
+set terminal svg size 900,540 noenhanced font 'Sans,12' background '#ffffff'
+set output 'confusion_quickfcn_gradnorm.svg'
+set title 'QuickFCN / GradNorm: test confusion matrix, 3 seeds summed'
+set xlabel 'predicted'
+set ylabel 'true'
+set xtics ('0' 0, '1' 1, '2' 2)
+set ytics ('0' 0, '1' 1, '2' 2)
+set xrange [-0.5:2.5]
+set yrange [2.5:-0.5]
+set cbrange [0:17]
+set palette defined (0 '#ffffff', 1 '#08519c')
+set size square
+unset key
+plot 'confusion_quickfcn_gradnorm.dat' matrix with image pixels, \
+     '' matrix using 1:2:(sprintf('%d', int($3))):($3 > 8.5 ? 0xffffff : 0x000000) with labels textcolor rgb variable
+set terminal pngcairo size 900,540 noenhanced font 'Sans,10' background '#ffffff'
+set output 'confusion_quickfcn_gradnorm.png'
+replot
+set output
+reset
+
+# confusion_quickfcn_pcgrad
+set terminal svg size 900,540 noenhanced font 'Sans,12' background '#ffffff'
+set output 'confusion_quickfcn_pcgrad.svg'
+set title 'QuickFCN / PCGrad: test confusion matrix, 3 seeds summed'
+set xlabel 'predicted'
+set ylabel 'true'
+set xtics ('0' 0, '1' 1, '2' 2)
+set ytics ('0' 0, '1' 1, '2' 2)
+set xrange [-0.5:2.5]
+set yrange [2.5:-0.5]
+set cbrange [0:18]
+set palette defined (0 '#ffffff', 1 '#08519c')
+set size square
+unset key
+plot 'confusion_quickfcn_pcgrad.dat' matrix with image pixels, \
+     '' matrix using 1:2:(sprintf('%d', int($3))):($3 > 9 ? 0xffffff : 0x000000) with labels textcolor rgb variable
+set terminal pngcairo size 900,540 noenhanced font 'Sans,10' background '#ffffff'
+set output 'confusion_quickfcn_pcgrad.png'
+replot
+set output
+reset
+
+# confusion_softquickfcn_linear
+set terminal svg size 900,540 noenhanced font 'Sans,12' background '#ffffff'
+set output 'confusion_softquickfcn_linear.svg'
+set title 'SoftQuickFCN / linear: test confusion matrix, 3 seeds summed'
+set xlabel 'predicted'
+set ylabel 'true'
+set xtics ('0' 0, '1' 1, '2' 2)
+set ytics ('0' 0, '1' 1, '2' 2)
+set xrange [-0.5:2.5]
+set yrange [2.5:-0.5]
+set cbrange [0:16]
+set palette defined (0 '#ffffff', 1 '#08519c')
+set size square
+unset key
+plot 'confusion_softquickfcn_linear.dat' matrix with image pixels, \
+     '' matrix using 1:2:(sprintf('%d', int($3))):($3 > 8 ? 0xffffff : 0x000000) with labels textcolor rgb variable
+set terminal pngcairo size 900,540 noenhanced font 'Sans,10' background '#ffffff'
+set output 'confusion_softquickfcn_linear.png'
+replot
+set output
+reset
+
+# confusion_softquickfcn_uncertainty
+set terminal svg size 900,540 noenhanced font 'Sans,12' background '#ffffff'
+set output 'confusion_softquickfcn_uncertainty.svg'
+set title 'SoftQuickFCN / uncertainty: test confusion matrix, 3 seeds summed'
+set xlabel 'predicted'
+set ylabel 'true'
+set xtics ('0' 0, '1' 1, '2' 2)
+set ytics ('0' 0, '1' 1, '2' 2)
+set xrange [-0.5:2.5]
+set yrange [2.5:-0.5]
+set cbrange [0:17]
+set palette defined (0 '#ffffff', 1 '#08519c')
+set size square
+unset key
+plot 'confusion_softquickfcn_uncertainty.dat' matrix with image pixels, \
+     '' matrix using 1:2:(sprintf('%d', int($3))):($3 > 8.5 ? 0xffffff : 0x000000) with labels textcolor rgb variable
+set terminal pngcairo size 900,540 noenhanced font 'Sans,10' background '#ffffff'
+set output 'confusion_softquickfcn_uncertainty.png'
+replot
+set output
+reset
+
+# confusion_softquickfcn_scheduled
+set terminal svg size 900,540 noenhanced font 'Sans,12' background '#ffffff'
+set output 'confusion_softquickfcn_scheduled.svg'
+set title 'SoftQuickFCN / scheduled: test confusion matrix, 3 seeds summed'
+set xlabel 'predicted'
+set ylabel 'true'
+set xtics ('0' 0, '1' 1, '2' 2)
+set ytics ('0' 0, '1' 1, '2' 2)
+set xrange [-0.5:2.5]
+set yrange [2.5:-0.5]
+set cbrange [0:14]
+set palette defined (0 '#ffffff', 1 '#08519c')
+set size square
+unset key
+plot 'confusion_softquickfcn_scheduled.dat' matrix with image pixels, \
+     '' matrix using 1:2:(sprintf('%d', int($3))):($3 > 7 ? 0xffffff : 0x000000) with labels textcolor rgb variable
+set terminal pngcairo size 900,540 noenhanced font 'Sans,10' background '#ffffff'
+set output 'confusion_softquickfcn_scheduled.png'
+replot
+set output
+reset
