@@ -102,7 +102,7 @@ TORCH_MODULE(EncoderBlock);
 
 // Inverse of 2x2 stride-2 max-pooling: each value goes back to the position its index names in
 // a height x width plane, zeros elsewhere; the same result as torch::max_unpool2d for such
-// pooling. Written with expand and masked_fill because max_unpool2d has no deterministic
+// pooling. A scatter into non-overlapping windows, because max_unpool2d has no deterministic
 // implementation: LibTorch refuses it under setDeterministicAlgorithms(true), which the trainer
 // sets. height and width are the pre-pool size (2h or 2h + 1, 2w or 2w + 1).
 torch::Tensor MaxUnpool2x2(const torch::Tensor& x, const torch::Tensor& indices, int64_t height,

@@ -1,0 +1,107 @@
+#include "study/runner.h"
+
+#include <cstdlib>
+#include <filesystem>
+#include <sstream>
+#include <string>
+
+#include "common/textproto.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "reports/results_io.h"
+
+namespace nerve_mtl::study {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+
+// Two tiny rows: one trains, one overflows to a non-finite loss.
+constexpr char kStudy[] = R"pb(
+  name: "runner"
+  base {
+    data {
+      phantom { patients: 4 images_per_patient: 4 }
+      height: 32
+      width: 32
+    }
+    model { name: "quicknat" filters: 4 kernel_size: 3 depth: 2 }
+    training { epochs: 1 batch_size: 4 }
+  }
+  axis {
+    name: "variant"
+    value { label: "good" set { data { normalization { mode: NORMALIZATION_UNIT_RANGE } } } }
+    value {
+      label: "overflow"
+      set { data { normalization { mode: NORMALIZATION_FIXED std: 1e-37 } } }
+    }
+  }
+  seed: 0
+  seed: 1
+)pb";
+
+Study Parse() {
+  Study study;
+  absl::Status s = ParseTextProto(kStudy, "kStudy", &study);
+  EXPECT_TRUE(s.ok()) << s;
+  return study;
+}
+
+RunOptions Options(const std::string& dir, std::ostream* log) {
+  RunOptions options;
+  options.results_dir = std::string(std::getenv("TEST_TMPDIR")) + "/" + dir;
+  options.log = log;
+  options.tensorboard = false;
+  return options;
+}
+
+TEST(RunnerTest, FailedTrialsAreRecordedAndTheGridGoesOnThenRerunsSkip) {
+  std::ostringstream log;
+  absl::StatusOr<RunSummary> first = RunStudy(Parse(), Options("all", &log));
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->trials, 4);
+  EXPECT_EQ(first->trained, 4);
+  EXPECT_EQ(first->failed, 2);
+  EXPECT_THAT(log.str(), HasSubstr("[trial 4/4] overflow FAILED: epoch 1 step"));
+  absl::StatusOr<std::vector<Result>> results = reports::ReadResults(Options("all", &log).results_dir);
+  ASSERT_TRUE(results.ok()) << results.status();
+  ASSERT_EQ(results->size(), 4u);
+  int failed = 0;
+  for (const Result& r : *results) {
+    if (r.status() == Result::FAILED) {
+      ++failed;
+      EXPECT_EQ(r.experiment().name(), "overflow");
+      EXPECT_THAT(r.failure(), HasSubstr("loss is"));
+    }
+  }
+  EXPECT_EQ(failed, 2);
+
+  absl::StatusOr<RunSummary> again = RunStudy(Parse(), Options("all", &log));
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->skipped, 4);
+  EXPECT_EQ(again->trained, 0);
+}
+
+TEST(RunnerTest, ShardsMergeIntoTheWholeGrid) {
+  std::ostringstream log;
+  for (int i = 0; i < 2; ++i) {
+    RunOptions options = Options("shard" + std::to_string(i), &log);
+    options.shard_index = i;
+    options.shard_count = 2;
+    absl::StatusOr<RunSummary> summary = RunStudy(Parse(), options);
+    ASSERT_TRUE(summary.ok()) << summary.status();
+    EXPECT_EQ(summary->trials, 2);
+  }
+  const std::string tmp = std::getenv("TEST_TMPDIR");
+  ASSERT_TRUE(MergeResults({tmp + "/shard0", tmp + "/shard1"}, tmp + "/merged").ok());
+  absl::StatusOr<std::vector<Result>> merged = reports::ReadResults(tmp + "/merged");
+  ASSERT_TRUE(merged.ok()) << merged.status();
+  EXPECT_EQ(merged->size(), 4u);
+  // Merging again is a no-op; a shard that is not a results directory is named.
+  EXPECT_TRUE(MergeResults({tmp + "/shard0"}, tmp + "/merged").ok());
+  EXPECT_THAT(MergeResults({tmp + "/nothing"}, tmp + "/merged").message(),
+              HasSubstr("/nothing/trials: not a results directory"));
+}
+
+}  // namespace
+}  // namespace nerve_mtl::study
