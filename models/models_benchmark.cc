@@ -16,10 +16,12 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 #include "common/threads.h"
 #include "models/model.h"
 #include "models/model_spec.pb.h"
@@ -118,67 +120,29 @@ void BM_TrainStep(benchmark::State& state, const std::string& name) {
   state.counters["threads"] = at::get_num_threads();
 }
 
-BENCHMARK_CAPTURE(BM_Forward, quicknat, std::string("quicknat"))
-    ->ArgName("size")
-    ->Arg(64)
-    ->Arg(128)
-    ->MinTime(kMinTimeSeconds)
-    ->UseRealTime()
-    ->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_TrainStep, quicknat, std::string("quicknat"))
-    ->ArgName("size")
-    ->Arg(64)
-    ->Arg(128)
-    ->MinTime(kMinTimeSeconds)
-    ->UseRealTime()
-    ->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_Forward, resultnet, std::string("resultnet"))
-    ->ArgName("size")
-    ->Arg(64)
-    ->Arg(128)
-    ->MinTime(kMinTimeSeconds)
-    ->UseRealTime()
-    ->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_TrainStep, resultnet, std::string("resultnet"))
-    ->ArgName("size")
-    ->Arg(64)
-    ->Arg(128)
-    ->MinTime(kMinTimeSeconds)
-    ->UseRealTime()
-    ->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_Forward, quickfcn, std::string("quickfcn"))
-    ->ArgName("size")
-    ->Arg(64)
-    ->Arg(128)
-    ->MinTime(kMinTimeSeconds)
-    ->UseRealTime()
-    ->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_TrainStep, quickfcn, std::string("quickfcn"))
-    ->ArgName("size")
-    ->Arg(64)
-    ->Arg(128)
-    ->MinTime(kMinTimeSeconds)
-    ->UseRealTime()
-    ->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_Forward, softquickfcn, std::string("softquickfcn"))
-    ->ArgName("size")
-    ->Arg(64)
-    ->Arg(128)
-    ->MinTime(kMinTimeSeconds)
-    ->UseRealTime()
-    ->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_TrainStep, softquickfcn, std::string("softquickfcn"))
-    ->ArgName("size")
-    ->Arg(64)
-    ->Arg(128)
-    ->MinTime(kMinTimeSeconds)
-    ->UseRealTime()
-    ->Unit(benchmark::kMillisecond);
+// Forward and train step of every model, at 64x64 and 128x128; names keep the form
+// BM_Forward/quicknat/size:64 that tools/bench_models.sh reads.
+void RegisterAll() {
+  for (const char* model : {"quicknat", "resultnet", "quickfcn", "softquickfcn"}) {
+    for (const auto& [name, function] :
+         {std::pair{"BM_Forward", &BM_Forward}, std::pair{"BM_TrainStep", &BM_TrainStep}}) {
+      benchmark::RegisterBenchmark(absl::StrCat(name, "/", model).c_str(), function,
+                                   std::string(model))
+          ->ArgName("size")
+          ->Arg(64)
+          ->Arg(128)
+          ->MinTime(kMinTimeSeconds)
+          ->UseRealTime()
+          ->Unit(benchmark::kMillisecond);
+    }
+  }
+}
 
 }  // namespace
 }  // namespace nerve_mtl::models
 
 int main(int argc, char** argv) {
+  nerve_mtl::models::RegisterAll();
   benchmark::Initialize(&argc, argv);
   absl::ParseCommandLine(argc, argv);
   const int threads = nerve_mtl::SetTorchThreads(absl::GetFlag(FLAGS_threads));
