@@ -448,6 +448,12 @@ absl::StatusOr<Result> TrainExperiment(const Experiment& experiment,
     strategy = *std::move(s);
   }
   if (absl::Status s = losses::ValidateDiceOptions(resolved.loss().dice()); !s.ok()) return s;
+  if (model.classifies()) {
+    if (absl::Status s = losses::ValidateCrossEntropyOptions(resolved.loss().cross_entropy(), classes);
+        !s.ok()) {
+      return s;
+    }
+  }
 
   std::error_code error;
   fs::create_directories(options.out_dir, error);

@@ -191,6 +191,10 @@ TEST(TrainerTest, BadSpecsAreRefusedBeforeAnythingRuns) {
   classes.mutable_model()->set_classification_classes(5);
   EXPECT_THAT(TrainExperiment(classes, Options(dir, &log)).status().message(),
               HasSubstr("model.classification_classes is 5 but the data has 3 classes"));
+  Experiment weights = Tiny();
+  weights.mutable_loss()->mutable_cross_entropy()->add_class_weights(1.0);
+  EXPECT_THAT(TrainExperiment(weights, Options(dir, &log)).status().message(),
+              HasSubstr("class_weights has 1 values but the model has 3 classes"));
   Experiment unknown = Tiny();
   unknown.mutable_model()->set_name("transformer");
   EXPECT_THAT(TrainExperiment(unknown, Options(dir, &log)).status().message(),
