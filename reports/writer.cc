@@ -5,7 +5,6 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <sstream>
 #include <string>
 #include <system_error>
 #include <utility>
@@ -13,6 +12,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "common/files.h"
 #include "reports/check.h"
 #include "reports/plots.h"
 #include "reports/results_io.h"
@@ -22,19 +22,9 @@ namespace nerve_mtl::reports {
 namespace {
 
 namespace fs = std::filesystem;
-using Options = ReportJob;
-
-absl::StatusOr<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot open file"));
-  std::stringstream text;
-  text << in.rdbuf();
-  if (in.bad()) return absl::DataLossError(absl::StrCat(path, ": read error"));
-  return text.str();
-}
 
 // Prints one line per moved number; true when nothing moved.
-absl::StatusOr<bool> Check(const Report& report, const Options& options) {
+absl::StatusOr<bool> Check(const Report& report, const ReportJob& options) {
   const std::string path = (fs::path(options.check) / "report.json").string();
   absl::StatusOr<std::string> committed = ReadFile(path);
   if (!committed.ok()) return committed.status();
@@ -52,7 +42,7 @@ absl::StatusOr<bool> Check(const Report& report, const Options& options) {
 // Everything is written into a temporary sibling of `out` and renamed into place only when
 // all of it succeeded, so a failure leaves no partial report.
 absl::Status Write(const std::vector<study::Result>& results, const Report& report,
-                   const Options& options) {
+                   const ReportJob& options) {
   std::vector<std::pair<std::string, std::string>> files;
   for (const Table& table : report.tables) {
     files.emplace_back(table.name + ".md", RenderMarkdown(report, table));

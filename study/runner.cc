@@ -2,12 +2,11 @@
 
 #include <chrono>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "common/files.h"
 #include "common/progress.h"
 #include "study/grid.h"
 #include "study/result.pb.h"
@@ -22,13 +21,6 @@ namespace fs = std::filesystem;
 double Now() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
       .count();
-}
-
-std::string ReadAll(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 }  // namespace
@@ -105,9 +97,12 @@ absl::Status MergeResults(const std::vector<std::string>& shard_dirs, const std:
       if (!fs::exists(result)) continue;  // An unfinished trial stays with its shard.
       const fs::path target_dir = fs::path(into) / "trials" / entry.path().filename();
       const fs::path target = target_dir / "result.textproto";
-      const std::string text = ReadAll(result);
+      absl::StatusOr<std::string> text = ReadFile(result.string());
+      if (!text.ok()) return text.status();
       if (fs::exists(target)) {
-        if (ReadAll(target) != text) {
+        absl::StatusOr<std::string> existing = ReadFile(target.string());
+        if (!existing.ok()) return existing.status();
+        if (*existing != *text) {
           return absl::FailedPreconditionError(absl::StrCat(
               result.string(), " differs from ", target.string(), " for the same trial"));
         }
@@ -115,10 +110,7 @@ absl::Status MergeResults(const std::vector<std::string>& shard_dirs, const std:
       }
       fs::create_directories(target_dir, error);
       if (error) return absl::InternalError(absl::StrCat(target_dir.string(), ": ", error.message()));
-      fs::copy_file(result, fs::path(target.string() + ".tmp"),
-                    fs::copy_options::overwrite_existing, error);
-      if (!error) fs::rename(target.string() + ".tmp", target, error);
-      if (error) return absl::InternalError(absl::StrCat(target.string(), ": ", error.message()));
+      if (absl::Status s = WriteFileAtomically(target.string(), *text); !s.ok()) return s;
     }
   }
   return absl::OkStatus();

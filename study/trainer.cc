@@ -12,7 +12,6 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <limits>
 #include <memory>
 #include <string>
@@ -22,6 +21,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "common/files.h"
 #include "common/progress.h"
 #include "data/image_io.h"
 #include "data/load.h"
@@ -404,15 +404,9 @@ absl::Status WriteResult(const std::string& dir, const Result& result) {
   for (const auto& [name, message] : files) {
     std::string text;
     google::protobuf::TextFormat::PrintToString(*message, &text);
-    const std::string path = (fs::path(dir) / name).string();
-    const std::string tmp = path + ".tmp";
-    {
-      std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-      out << text;
-      if (!out) return absl::InternalError(absl::StrCat(tmp, ": write failed"));
+    if (absl::Status s = WriteFileAtomically((fs::path(dir) / name).string(), text); !s.ok()) {
+      return s;
     }
-    fs::rename(tmp, path, error);
-    if (error) return absl::InternalError(absl::StrCat(path, ": ", error.message()));
   }
   return absl::OkStatus();
 }
