@@ -1,14 +1,17 @@
-// Speed of every network on the CPU, images/s: inference (eval mode, no gradient) and one train
-// step (train mode, forward, loss, backward, Adam step), batch 4, 64x64 and 128x128 single-channel
-// images, every ModelSpec default (64 filters, 5x5 kernels, depth 4, global-average-pool head,
-// ResNet width 64). The loss is the plain mean pixel cross-entropy of the segmentation logits
-// plus the cross-entropy of the classification logits (each where the network has it), so that
-// tests/reference/bench_models.py does exactly the same work in PyTorch.
+// Speed of every network, images/s: inference (eval mode, no gradient) and one train step (train
+// mode, forward, loss, backward, Adam step) on single-channel images, every ModelSpec default
+// (64 filters, 5x5 kernels, depth 4, global-average-pool head, ResNet width 64). The loss is the
+// plain mean pixel cross-entropy of the segmentation logits plus the cross-entropy of the
+// classification logits (each where the network has it), so that tests/reference/bench_models.py
+// does exactly the same work in PyTorch. On a GPU each step ends with a synchronize, and the
+// peak_gpu_bytes counter is the caching allocator's peak over the timed steps.
 //   bazel run -c opt //models:models_benchmark -- [--threads=N] [--benchmark_filter=...]
-//   tools/bench_models.sh   (side by side with PyTorch, docs/PERFORMANCE.md)
+//   tools/bench_models.sh   (CPU, side by side with PyTorch, docs/PERFORMANCE.md)
+//   build/models/models_benchmark --device=cuda --batch=16 --sizes=128,256   (tools/gpu_check.sh)
 #include <ATen/Functions.h>
 #include <ATen/Parallel.h>
 #include <benchmark/benchmark.h>
+#include <torch/cuda.h>
 #include <torch/optim/adam.h>
 #include <torch/utils.h>
 #include <torch/version.h>
@@ -17,36 +20,101 @@
 #include <memory>
 #include <string>
 #include <utility>
+#include <vector>
+
+#ifdef NERVE_MTL_WITH_CUDA
+#include <c10/cuda/CUDACachingAllocator.h>
+#endif
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "common/cli.h"
+#include "common/compute.h"
 #include "common/threads.h"
 #include "models/model.h"
 #include "models/model_spec.pb.h"
 
 ABSL_FLAG(int, threads, 0, "LibTorch intra-op threads; 0 = all cores");
+ABSL_FLAG(std::string, device, "auto", "auto (cuda when LibTorch sees a GPU), cpu, cuda or cuda:N");
+ABSL_FLAG(std::string, precision, "auto", "auto (bf16 on cuda, fp32 on cpu), fp32 or bf16");
+ABSL_FLAG(std::string, deterministic, "auto",
+          "auto (true on cpu, false on cuda), true or false (cuDNN autotuning, TF32, channels-last)");
+ABSL_FLAG(int, batch, 4, "Images per step");
+ABSL_FLAG(std::vector<std::string>, sizes, (std::vector<std::string>{"64", "128"}),
+          "Image sizes (square), comma-separated");
+ABSL_FLAG(std::vector<std::string>, models,
+          (std::vector<std::string>{"quicknat", "resultnet", "quickfcn", "softquickfcn"}),
+          "Networks, comma-separated");
 
 namespace nerve_mtl::models {
 namespace {
 
-constexpr int64_t kBatch = 4;
 // Long enough for a few steps of the slowest case; a whole run stays at a few minutes.
 constexpr double kMinTimeSeconds = 2.0;
 
+// Set once by main() from the flags.
+struct Setup {
+  Compute compute;
+  int64_t batch = 4;
+};
+Setup& GetSetup() {
+  static Setup setup;
+  return setup;
+}
+
 struct Batch {
-  at::Tensor images;  // [kBatch, 1, size, size]
-  at::Tensor masks;   // [kBatch, size, size], classes 0..1
-  at::Tensor labels;  // [kBatch], classes 0..2
+  at::Tensor images;  // [batch, 1, size, size], on the device, in the compute's layout
+  at::Tensor masks;   // [batch, size, size], classes 0..1
+  at::Tensor labels;  // [batch], classes 0..2
 };
 
 Batch RandomBatch(const ModelSpec& spec, int64_t size) {
+  const Setup& setup = GetSetup();
+  const int64_t n = setup.batch;
   Batch batch;
-  batch.images = at::randn({kBatch, spec.input_channels(), size, size});
-  batch.masks = at::randint(spec.segmentation_classes(), {kBatch, size, size}, at::kLong);
-  batch.labels = at::randint(spec.classification_classes(), {kBatch}, at::kLong);
+  batch.images = PlaceImages(at::randn({n, spec.input_channels(), size, size}), setup.compute);
+  batch.masks = at::randint(spec.segmentation_classes(), {n, size, size}, at::kLong)
+                    .to(setup.compute.device);
+  batch.labels = at::randint(spec.classification_classes(), {n}, at::kLong).to(setup.compute.device);
   return batch;
+}
+
+// The caching allocator's peak since the last reset, on CUDA builds; -1 elsewhere.
+void ResetPeakMemory() {
+#ifdef NERVE_MTL_WITH_CUDA
+  if (GetSetup().compute.cuda()) {
+    c10::cuda::CUDACachingAllocator::resetPeakStats(GetSetup().compute.device.index());
+  }
+#endif
+}
+
+double PeakMemoryBytes() {
+#ifdef NERVE_MTL_WITH_CUDA
+  if (GetSetup().compute.cuda()) {
+    // allocated_bytes[0] is the aggregate over pool types.
+    return static_cast<double>(c10::cuda::CUDACachingAllocator::getDeviceStats(
+                                   GetSetup().compute.device.index())
+                                   .allocated_bytes[0]
+                                   .peak);
+  }
+#endif
+  return -1;
+}
+
+// Steps queue asynchronously on a GPU: wait for each, so that a step's time is its own.
+void Synchronize() {
+  if (GetSetup().compute.cuda()) torch::cuda::synchronize();
+}
+
+void SetCounters(benchmark::State& state) {
+  state.SetItemsProcessed(state.iterations() * GetSetup().batch);
+  state.counters["threads"] = at::get_num_threads();
+  state.counters["batch"] = static_cast<double>(GetSetup().batch);
+  if (GetSetup().compute.cuda()) state.counters["peak_gpu_bytes"] = PeakMemoryBytes();
 }
 
 // A default-spec model at size x size, or nullptr after SkipWithError.
@@ -62,20 +130,27 @@ std::shared_ptr<MultitaskModelImpl> Create(benchmark::State& state, const std::s
     state.SkipWithError(std::string(model.status().message()).c_str());
     return nullptr;
   }
+  PlaceModule(**model, GetSetup().compute);
   return *model;
 }
 
 ModelSpec DefaultSpec() { return ModelSpec(); }
 
+// In fp32 whatever precision the forward pass ran in, as the trainer does.
 at::Tensor Loss(const ModelOutput& out, const Batch& batch) {
-  at::Tensor loss = at::zeros({});
+  at::Tensor loss = at::zeros({}, batch.masks.options().dtype(at::kFloat));
   if (out.segmentation.defined()) {
-    loss = loss + at::cross_entropy_loss(out.segmentation, batch.masks);
+    loss = loss + at::cross_entropy_loss(out.segmentation.to(at::kFloat), batch.masks);
   }
   if (out.classification.defined()) {
-    loss = loss + at::cross_entropy_loss(out.classification, batch.labels);
+    loss = loss + at::cross_entropy_loss(out.classification.to(at::kFloat), batch.labels);
   }
   return loss;
+}
+
+ModelOutput Forward(MultitaskModelImpl& model, const at::Tensor& images) {
+  AutocastScope autocast(GetSetup().compute);
+  return model.forward(images);
 }
 
 // Inference: eval mode, no autograd graph.
@@ -86,14 +161,17 @@ void BM_Forward(benchmark::State& state, const std::string& name) {
   const Batch batch = RandomBatch(DefaultSpec(), size);
   model->eval();
   torch::NoGradGuard no_grad;
-  benchmark::DoNotOptimize(model->forward(batch.images));  // Warm-up, untimed.
+  // Warm-up, untimed (cuDNN autotuning happens here).
+  for (int i = 0; i < 3; ++i) benchmark::DoNotOptimize(Forward(*model, batch.images));
+  Synchronize();
+  ResetPeakMemory();
   for (auto _ : state) {
-    const ModelOutput out = model->forward(batch.images);
+    const ModelOutput out = Forward(*model, batch.images);
     benchmark::DoNotOptimize(out.segmentation.defined() ? out.segmentation.data_ptr()
                                                         : out.classification.data_ptr());
+    Synchronize();
   }
-  state.SetItemsProcessed(state.iterations() * kBatch);
-  state.counters["threads"] = at::get_num_threads();
+  SetCounters(state);
 }
 
 // One optimisation step: train mode (dropout and batch statistics on), forward, loss, backward,
@@ -107,48 +185,72 @@ void BM_TrainStep(benchmark::State& state, const std::string& name) {
   torch::optim::Adam optimizer(model->parameters(), torch::optim::AdamOptions(1e-4));
   auto step = [&] {
     optimizer.zero_grad();
-    at::Tensor loss = Loss(model->forward(batch.images), batch);
+    at::Tensor loss = Loss(Forward(*model, batch.images), batch);
     loss.backward();
     optimizer.step();
     return loss;
   };
-  step();  // Warm-up, untimed: allocations, Adam's state.
+  // Warm-up, untimed: allocations, Adam's state, cuDNN autotuning.
+  for (int i = 0; i < 3; ++i) step();
+  Synchronize();
+  ResetPeakMemory();
   for (auto _ : state) {
     benchmark::DoNotOptimize(step().data_ptr());
+    Synchronize();
   }
-  state.SetItemsProcessed(state.iterations() * kBatch);
-  state.counters["threads"] = at::get_num_threads();
+  SetCounters(state);
 }
 
-// Forward and train step of every model, at 64x64 and 128x128; names keep the form
+// Forward and train step of each model at each size; names keep the form
 // BM_Forward/quicknat/size:64 that tools/bench_models.sh reads.
-void RegisterAll() {
-  for (const char* model : {"quicknat", "resultnet", "quickfcn", "softquickfcn"}) {
+void RegisterAll(const std::vector<std::string>& models, const std::vector<int64_t>& sizes) {
+  for (const std::string& model : models) {
     for (const auto& [name, function] :
          {std::pair{"BM_Forward", &BM_Forward}, std::pair{"BM_TrainStep", &BM_TrainStep}}) {
-      benchmark::RegisterBenchmark(absl::StrCat(name, "/", model).c_str(), function,
-                                   std::string(model))
-          ->ArgName("size")
-          ->Arg(64)
-          ->Arg(128)
-          ->MinTime(kMinTimeSeconds)
-          ->UseRealTime()
-          ->Unit(benchmark::kMillisecond);
+      benchmark::internal::Benchmark* b =
+          benchmark::RegisterBenchmark(absl::StrCat(name, "/", model).c_str(), function, model);
+      b->ArgName("size")->MinTime(kMinTimeSeconds)->UseRealTime()->Unit(benchmark::kMillisecond);
+      for (int64_t size : sizes) b->Arg(size);
     }
   }
+}
+
+absl::Status Configure() {
+  absl::StatusOr<Compute> compute = ResolveCompute(
+      absl::GetFlag(FLAGS_device), absl::GetFlag(FLAGS_precision), absl::GetFlag(FLAGS_deterministic));
+  if (!compute.ok()) return compute.status();
+  if (absl::GetFlag(FLAGS_batch) < 1) return absl::InvalidArgumentError("--batch must be >= 1");
+  std::vector<int64_t> sizes;
+  for (const std::string& s : absl::GetFlag(FLAGS_sizes)) {
+    int64_t size = 0;
+    if (!absl::SimpleAtoi(s, &size) || size < 16 || size % 16 != 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--sizes: '", s, "' is not a multiple of 16 (four 2x2 poolings)"));
+    }
+    sizes.push_back(size);
+  }
+  ApplyCompute(*compute);
+  GetSetup().compute = *compute;
+  GetSetup().batch = absl::GetFlag(FLAGS_batch);
+  RegisterAll(absl::GetFlag(FLAGS_models), sizes);
+  return absl::OkStatus();
 }
 
 }  // namespace
 }  // namespace nerve_mtl::models
 
 int main(int argc, char** argv) {
-  nerve_mtl::models::RegisterAll();
   benchmark::Initialize(&argc, argv);
   absl::ParseCommandLine(argc, argv);
+  if (absl::Status s = nerve_mtl::models::Configure(); !s.ok()) {
+    return nerve_mtl::ReportFailure("models_benchmark", s);
+  }
   const int threads = nerve_mtl::SetTorchThreads(absl::GetFlag(FLAGS_threads));
   benchmark::AddCustomContext("torch_threads", std::to_string(threads));
   benchmark::AddCustomContext("libtorch", TORCH_VERSION);
-  benchmark::AddCustomContext("batch", std::to_string(nerve_mtl::models::kBatch));
+  benchmark::AddCustomContext("batch", std::to_string(nerve_mtl::models::GetSetup().batch));
+  benchmark::AddCustomContext("compute",
+                              nerve_mtl::DescribeCompute(nerve_mtl::models::GetSetup().compute));
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   return 0;

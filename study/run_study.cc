@@ -16,6 +16,7 @@
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
 #include "common/cli.h"
+#include "common/compute.h"
 #include "common/progress.h"
 #include "common/textproto.h"
 #include "common/threads.h"
@@ -35,6 +36,11 @@ ABSL_FLAG(bool, check, false,
           "Rerun into <results>-check and compare with the tables in --report, writing nothing");
 ABSL_FLAG(double, tolerance, -1, "With --check: change that is reported; < 0: the study's");
 ABSL_FLAG(int, threads, 0, "LibTorch intra-op threads; 0 = all cores");
+ABSL_FLAG(std::string, device, "auto", "auto (cuda when LibTorch sees a GPU), cpu, cuda or cuda:N");
+ABSL_FLAG(std::string, precision, "auto", "auto (bf16 on cuda, fp32 on cpu), fp32 or bf16");
+ABSL_FLAG(std::string, deterministic, "auto",
+          "auto (true on cpu, false on cuda), true (bit-identical reruns) or false (cuDNN "
+          "autotuning, TF32, channels-last)");
 ABSL_FLAG(bool, tensorboard, true, "Write TensorBoard events for every trial");
 ABSL_FLAG(bool, plots, true, "Draw plots with gnuplot");
 
@@ -75,7 +81,12 @@ absl::StatusOr<int> Run() {
   const std::string report = absl::GetFlag(FLAGS_report).empty()
                                  ? results + "/report"
                                  : ResolveUserPath(absl::GetFlag(FLAGS_report));
+  absl::StatusOr<Compute> compute = ResolveCompute(
+      absl::GetFlag(FLAGS_device), absl::GetFlag(FLAGS_precision), absl::GetFlag(FLAGS_deterministic));
+  if (!compute.ok()) return compute.status();
+  std::cout << "compute: " << DescribeCompute(*compute) << std::endl;
   SetTorchThreads(absl::GetFlag(FLAGS_threads));
+  options.compute = *compute;
   options.results_dir = results;
   options.terminal = Progress::StderrIsTerminal();
   options.tensorboard = absl::GetFlag(FLAGS_tensorboard);

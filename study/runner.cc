@@ -57,6 +57,7 @@ absl::StatusOr<RunSummary> RunStudy(const Study& study, const RunOptions& option
     train.log = options.log;
     train.terminal = options.terminal;
     train.tensorboard = options.tensorboard;
+    train.compute = options.compute;
     const double trial_start = Now();
     absl::StatusOr<Result> result = TrainExperiment(trial.experiment, train);
     if (!result.ok()) {

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "common/compute.h"
 #include "study/study.pb.h"
 
 namespace nerve_mtl::study {
@@ -18,6 +19,7 @@ struct RunOptions {
   std::ostream* log = &std::cerr;
   bool terminal = false;
   bool tensorboard = true;
+  Compute compute;
 };
 
 struct RunSummary {

@@ -16,6 +16,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "common/cli.h"
+#include "common/compute.h"
 #include "common/progress.h"
 #include "common/registry.h"
 #include "common/textproto.h"
@@ -38,6 +39,11 @@ ABSL_FLAG(std::string, out, "", "Output directory");
 ABSL_FLAG(std::string, pretrained_dir, "",
           "Cache of pretrained soft-sharing branches; empty: <out>/pretrained");
 ABSL_FLAG(int, threads, 0, "LibTorch intra-op threads; 0 = all cores");
+ABSL_FLAG(std::string, device, "auto", "auto (cuda when LibTorch sees a GPU), cpu, cuda or cuda:N");
+ABSL_FLAG(std::string, precision, "auto", "auto (bf16 on cuda, fp32 on cpu), fp32 or bf16");
+ABSL_FLAG(std::string, deterministic, "auto",
+          "auto (true on cpu, false on cuda), true (bit-identical reruns) or false (cuDNN "
+          "autotuning, TF32, channels-last)");
 ABSL_FLAG(bool, tensorboard, true, "Write TensorBoard events under <out>/events");
 ABSL_FLAG(bool, list_linked, false, "Print the linked models and strategies and exit");
 
@@ -75,8 +81,13 @@ absl::Status Run() {
       spec_path.empty() ? FromStudy(study_path, absl::GetFlag(FLAGS_row))
                         : LoadExperiment(spec_path, absl::GetFlag(FLAGS_override));
   if (!experiment.ok()) return experiment.status();
+  absl::StatusOr<Compute> compute = ResolveCompute(
+      absl::GetFlag(FLAGS_device), absl::GetFlag(FLAGS_precision), absl::GetFlag(FLAGS_deterministic));
+  if (!compute.ok()) return compute.status();
+  std::cerr << "compute: " << DescribeCompute(*compute) << std::endl;
   SetTorchThreads(absl::GetFlag(FLAGS_threads));
   TrainOptions options;
+  options.compute = *compute;
   options.out_dir = ResolveUserPath(absl::GetFlag(FLAGS_out));
   options.pretrained_dir = ResolveUserPath(absl::GetFlag(FLAGS_pretrained_dir));
   options.terminal = Progress::StderrIsTerminal();

@@ -135,7 +135,7 @@ struct Evaluation {
 
 Evaluation Evaluate(MultitaskModelImpl& model, const data::Dataset& dataset,
                     const std::vector<int>& indices, const data::DataSpec& spec, int batch_size,
-                    int keep_masks) {
+                    int keep_masks, const Compute& compute) {
   torch::NoGradGuard no_grad;
   model.eval();
   data::LoaderOptions options;
@@ -145,12 +145,16 @@ Evaluation Evaluate(MultitaskModelImpl& model, const data::Dataset& dataset,
   Evaluation evaluation;
   const int h = spec.height(), w = spec.width();
   while (auto batch = loader.Next()) {
-    const models::ModelOutput out = model.forward(batch->images);
+    models::ModelOutput out;
+    {
+      AutocastScope autocast(compute);
+      out = model.forward(PlaceImages(batch->images, compute));
+    }
     at::Tensor masks, labels;
     if (out.segmentation.defined()) {
-      masks = out.segmentation.argmax(1).ne(0).to(at::kByte).contiguous();
+      masks = out.segmentation.argmax(1).ne(0).to(at::kCPU, at::kByte).contiguous();
     }
-    if (out.classification.defined()) labels = out.classification.argmax(1).contiguous();
+    if (out.classification.defined()) labels = out.classification.argmax(1).to(at::kCPU).contiguous();
     for (int64_t i = 0; i < batch->images.size(0); ++i) {
       const data::Example& e = dataset.examples[batch->indices[i]];
       ImagePrediction p;
@@ -251,7 +255,8 @@ absl::Status LoadCheckpoint(const std::string& path, MultitaskModelImpl& model,
                             Result* progress) {
   try {
     torch::serialize::InputArchive archive, model_archive, optimizer_archive;
-    archive.load_from(path);
+    // Onto the weights' device: loading elsewhere would move them (InputArchive::read).
+    archive.load_from(path, model.parameters().at(0).device());
     archive.read("model", model_archive);
     model.load(model_archive);
     archive.read("optimizer", optimizer_archive);
@@ -266,16 +271,16 @@ absl::Status LoadCheckpoint(const std::string& path, MultitaskModelImpl& model,
       }
       at::Tensor extra;
       archive.read("strategy_extra", extra);
-      extra = extra.contiguous();
+      extra = extra.to(at::kCPU).contiguous();
       strategy->set_extra_state(
           std::vector<double>(extra.data_ptr<double>(), extra.data_ptr<double>() + extra.numel()));
     }
     at::Tensor generator, bytes;
     archive.read("generator", generator);
     at::Generator default_generator = at::detail::getDefaultCPUGenerator();  // a handle
-    default_generator.set_state(generator);
+    default_generator.set_state(generator.to(at::kCPU));
     archive.read("progress", bytes);
-    if (!progress->ParseFromString(TensorToBytes(bytes))) {
+    if (!progress->ParseFromString(TensorToBytes(bytes.to(at::kCPU)))) {
       return absl::DataLossError(absl::StrCat(path, ": unreadable progress record"));
     }
   } catch (const c10::Error& e) {
@@ -378,15 +383,13 @@ absl::Status Pretrain(MultitaskModelImpl& model, const Experiment& resolved,
 
 }  // namespace
 
-void SeedEverything(uint64_t seed) {
-  torch::manual_seed(seed);
-  at::globalContext().setDeterministicAlgorithms(true, /*warn_only=*/false);
-}
+void SeedEverything(uint64_t seed) { torch::manual_seed(seed); }
 
 absl::Status LoadModelWeights(const std::string& path, MultitaskModelImpl* model) {
   try {
     torch::serialize::InputArchive archive;
-    archive.load_from(path);
+    const std::vector<at::Tensor> parameters = model->parameters();
+    archive.load_from(path, parameters.empty() ? c10::Device(c10::kCPU) : parameters[0].device());
     model->load(archive);
   } catch (const c10::Error& e) {
     return absl::DataLossError(absl::StrCat(path, ": ", e.what_without_backtrace()));
@@ -429,6 +432,8 @@ absl::StatusOr<Result> TrainExperiment(const Experiment& experiment,
   }
   resolved.mutable_model()->set_classification_classes(classes);
 
+  const Compute& compute = options.compute;
+  ApplyCompute(compute);
   SeedEverything(resolved.seed());
   absl::StatusOr<std::shared_ptr<MultitaskModelImpl>> created = models::CreateModel(resolved.model());
   if (!created.ok()) return created.status();
@@ -464,6 +469,12 @@ absl::StatusOr<Result> TrainExperiment(const Experiment& experiment,
     SeedEverything(resolved.seed());
   }
 
+  // Weights go to the device after pretraining loaded any branches, before the optimiser sees them.
+  PlaceModule(model, compute);
+  if (strategy) {
+    torch::NoGradGuard no_grad;
+    for (const at::Tensor& p : strategy->parameters()) p.set_data(p.data().to(compute.device));
+  }
   std::vector<double> multipliers;
   torch::optim::Adam optimizer(
       ParameterGroups(model, strategy.get(), training, &multipliers),
@@ -540,15 +551,22 @@ absl::StatusOr<Result> TrainExperiment(const Experiment& experiment,
     std::vector<double> task_sum(losses::kNumTasks, 0.0);
     int64_t steps = 0, images = 0;
     while (auto batch = train_loader.Next()) {
-      const models::ModelOutput out = model.forward(batch->images);
+      models::ModelOutput out;
+      {
+        AutocastScope autocast(compute);
+        out = model.forward(PlaceImages(batch->images, compute));
+      }
+      // The losses run in fp32 whatever the forward pass ran in.
       std::vector<at::Tensor> task_losses(losses::kNumTasks);
       if (model.segments()) {
         task_losses[losses::kSegmentationTask] =
-            losses::DiceLoss(out.segmentation, batch->masks, resolved.loss().dice());
+            losses::DiceLoss(out.segmentation.to(at::kFloat), batch->masks.to(compute.device),
+                             resolved.loss().dice());
       }
       if (model.classifies()) {
         task_losses[losses::kClassificationTask] = losses::ClassificationCrossEntropy(
-            out.classification, batch->labels, resolved.loss().cross_entropy());
+            out.classification.to(at::kFloat), batch->labels.to(compute.device),
+            resolved.loss().cross_entropy());
       }
       static const char* kTaskNames[] = {"segmentation", "classification"};
       for (int t = 0; t < losses::kNumTasks; ++t) {
@@ -589,7 +607,7 @@ absl::StatusOr<Result> TrainExperiment(const Experiment& experiment,
     if (strategy) strategy->EndEpoch(mean_task);
 
     const Evaluation val = Evaluate(model, data->dataset, data->split.val, resolved.data(),
-                                    training.batch_size(), training.overlay_images());
+                                    training.batch_size(), training.overlay_images(), options.compute);
     EpochRecord* record = progress.add_epoch();
     record->set_epoch(epoch);
     record->set_train_loss(loss_sum / std::max<int64_t>(1, steps));
@@ -633,9 +651,9 @@ absl::StatusOr<Result> TrainExperiment(const Experiment& experiment,
   result.set_status(Result::OK);
   *result.mutable_experiment() = resolved;
   const Evaluation val = Evaluate(model, data->dataset, data->split.val, resolved.data(),
-                                  training.batch_size(), 0);
+                                  training.batch_size(), 0, options.compute);
   const Evaluation test = Evaluate(model, data->dataset, data->split.test, resolved.data(),
-                                   training.batch_size(), 0);
+                                   training.batch_size(), 0, options.compute);
   FillSplit(val, result.mutable_val());
   FillSplit(test, result.mutable_test());
   int64_t parameters = 0;
@@ -649,6 +667,7 @@ absl::StatusOr<Result> TrainExperiment(const Experiment& experiment,
   result.set_train_seconds(seconds);
   result.set_images_per_second(images / std::max(1e-9, seconds));
   *result.mutable_environment() = CurrentEnvironment();
+  result.mutable_environment()->set_device(DescribeCompute(compute));
   return result;
 }
 

@@ -7,6 +7,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "common/compute.h"
 #include "models/model.h"
 #include "study/experiment.pb.h"
 #include "study/result.pb.h"
@@ -28,10 +29,12 @@ struct TrainOptions {
   // Stop with a Cancelled status after this many epochs in this call, as a kill would (the
   // checkpoint stays); 0 = no limit. Lets tests and time-boxed jobs interrupt and resume.
   int max_epochs_this_call = 0;
+  // Device, precision and determinism; the default is the reproducible CPU setting.
+  Compute compute;
 };
 
-// Seeds torch's generator and asks for deterministic algorithms: two runs of one spec on one
-// machine with the same thread count give bit-identical weights.
+// Seeds torch's generators (CPU and CUDA). With a deterministic Compute applied, two runs of one
+// spec on one machine with the same thread count give bit-identical weights.
 void SeedEverything(uint64_t seed);
 
 // Trains one experiment and evaluates its best epoch on validation and test. Resumes from
@@ -39,7 +42,8 @@ void SeedEverything(uint64_t seed);
 // stops training with an Aborted status naming epoch and step.
 absl::StatusOr<Result> TrainExperiment(const Experiment& experiment, const TrainOptions& options);
 
-// Loads weights a training saved (best_model.pt) into a model of the same spec.
+// Loads weights a training saved (best_model.pt) into a model of the same spec, onto the device
+// the model's parameters are on.
 absl::Status LoadModelWeights(const std::string& path, models::MultitaskModelImpl* model);
 
 // Writes <dir>/experiment.textproto (the resolved spec) and <dir>/result.textproto, each via a

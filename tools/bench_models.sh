@@ -68,7 +68,7 @@ for r in range(1, rounds + 1):
     for line in open("%s/py_%d.txt" % (work, r)):
         if not line.startswith("#"):
             f = line.split()
-            py.setdefault((f[0], f[1], f[2]), []).append(float(f[3]))
+            py.setdefault((f[0], f[1], f[2]), []).append(float(f[4]))
 
 def runs(v):
     return " ".join("%.2f" % x for x in v) if v else "-"

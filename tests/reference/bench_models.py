@@ -1,17 +1,21 @@
 #!/usr/bin/python3
-"""PyTorch side of the CPU benchmark: the same measurements as //models:models_benchmark.
+"""PyTorch side of the benchmark: the same measurements as //models:models_benchmark.
 
 For each network of reference_models.py with every default (64 filters, 5x5, depth 4,
-global-average-pool head, ResNet width 64), batch 4 single-channel images of each size:
+global-average-pool head, ResNet width 64), --batch single-channel images of each size:
   forward  eval mode under torch.no_grad()
   train    train mode, forward, loss = cross_entropy(segmentation logits, masks)
            + cross_entropy(classification logits, labels) (each where the network has it),
            backward, Adam(lr 1e-4) step
-One untimed warm-up call, then calls until at least --min-time seconds have passed.
-Prints one line per case, "MODEL SIZE MODE IMAGES_PER_S ...". Debian's python3-torch is
-importable by /usr/bin/python3 only:
+Three untimed warm-up calls, then calls until at least --min-time seconds have passed; on a GPU
+each call ends with a synchronize. Prints one line per case,
+"MODEL SIZE MODE VARIANT IMAGES_PER_S STEPS SECONDS PEAK_GPU_BYTES" (peak -1 on the CPU).
+Debian's python3-torch is importable by /usr/bin/python3 only:
     /usr/bin/python3 tests/reference/bench_models.py --threads=2 --models=quickfcn --sizes=64
-tools/bench_models.sh runs it side by side with the C++ benchmark.
+tools/bench_models.sh runs it side by side with the C++ benchmark on the CPU; on a GPU host
+tools/gpu_check.sh runs, e.g.,
+    python3 tests/reference/bench_models.py --device=cuda --batch=16 --sizes=128,256 \
+        --models=quickfcn --modes=train --precision=bf16 --channels-last --compile
 """
 import argparse
 import time
@@ -21,7 +25,6 @@ from torch.nn import functional as F
 
 import reference_models as rm
 
-BATCH = 4
 MODELS = {
     "quicknat": lambda size: rm.QuickNat(),
     "resultnet": lambda size: rm.ResNet18(in_channels=1, width=64, classes=3),
@@ -30,48 +33,64 @@ MODELS = {
 }
 
 
-def timed(step, min_time):
-    """Images/s, steps and seconds of calling step() until min_time has passed, after one
-    untimed warm-up call."""
-    step()
+def timed(step, args):
+    """Images/s, steps, seconds and peak GPU bytes of calling step() until args.min_time has
+    passed, after three untimed warm-up calls (compilation, autotuning, Adam's state)."""
+    cuda = args.device.startswith("cuda")
+    sync = torch.cuda.synchronize if cuda else (lambda: None)
+    for _ in range(3):
+        step()
+    sync()
+    if cuda:
+        torch.cuda.reset_peak_memory_stats()
     steps = 0
     start = time.perf_counter()
     while True:
         step()
+        sync()
         steps += 1
         elapsed = time.perf_counter() - start
-        if elapsed >= min_time:
-            return steps * BATCH / elapsed, steps, elapsed
+        if elapsed >= args.min_time:
+            peak = torch.cuda.max_memory_allocated() if cuda else -1
+            return steps * args.batch / elapsed, steps, elapsed, peak
 
 
-def bench(name, size, mode, min_time):
+def bench(name, size, mode, args):
     torch.manual_seed(0)
-    model = MODELS[name](size)
-    images = torch.randn(BATCH, 1, size, size)
-    masks = torch.randint(2, (BATCH, size, size), dtype=torch.long)
-    labels = torch.randint(3, (BATCH,), dtype=torch.long)
+    device = torch.device(args.device)
+    layout = torch.channels_last if args.channels_last else torch.contiguous_format
+    model = MODELS[name](size).to(device=device, memory_format=layout)
+    images = torch.randn(args.batch, 1, size, size).to(device=device, memory_format=layout)
+    masks = torch.randint(2, (args.batch, size, size), dtype=torch.long).to(device)
+    labels = torch.randint(3, (args.batch,), dtype=torch.long).to(device)
+    autocast = lambda: torch.autocast(device.type, dtype=torch.bfloat16,
+                                      enabled=args.precision == "bf16")
+    forward = lambda x: rm.outputs(model, x)
+    if args.compile:
+        forward = torch.compile(forward)
     if mode == "forward":
         model.eval()
 
         def step():
-            with torch.no_grad():
-                return rm.outputs(model, images)
+            with torch.no_grad(), autocast():
+                return forward(images)
     else:
         model.train()
         optimizer = torch.optim.Adam(model.parameters(), lr=1e-4)
 
         def step():
             optimizer.zero_grad()
-            segmentation, classification = rm.outputs(model, images)
-            loss = torch.zeros(())
+            with autocast():
+                segmentation, classification = forward(images)
+            loss = torch.zeros((), device=device)
             if segmentation is not None:
-                loss = loss + F.cross_entropy(segmentation, masks)
+                loss = loss + F.cross_entropy(segmentation.float(), masks)
             if classification is not None:
-                loss = loss + F.cross_entropy(classification, labels)
+                loss = loss + F.cross_entropy(classification.float(), labels)
             loss.backward()
             optimizer.step()
             return loss
-    return timed(step, min_time)
+    return timed(step, args)
 
 
 def main():
@@ -81,16 +100,31 @@ def main():
     parser.add_argument("--sizes", default="64,128")
     parser.add_argument("--modes", default="forward,train")
     parser.add_argument("--min-time", type=float, default=2.0, help="seconds per case")
+    parser.add_argument("--batch", type=int, default=4)
+    parser.add_argument("--device", default="cpu", help="cpu, cuda or cuda:N")
+    parser.add_argument("--precision", choices=["fp32", "bf16"], default="fp32",
+                        help="bf16: the forward pass under torch.autocast")
+    parser.add_argument("--channels-last", action="store_true",
+                        help="channels_last weights and images")
+    parser.add_argument("--compile", action="store_true", help="torch.compile the forward pass")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
-    print("# torch %s, %d threads, batch %d" % (torch.__version__, torch.get_num_threads(), BATCH))
-    print("# model size mode images_per_s steps seconds")
+    if args.device.startswith("cuda"):
+        torch.backends.cudnn.benchmark = True
+        torch.backends.cuda.matmul.allow_tf32 = True
+        torch.backends.cudnn.allow_tf32 = True
+    variant = "-".join([args.device.split(":")[0], args.precision]
+                       + (["channels_last"] if args.channels_last else [])
+                       + (["compile"] if args.compile else []))
+    print("# torch %s, %d threads, batch %d, %s" % (torch.__version__, torch.get_num_threads(),
+                                                   args.batch, variant))
+    print("# model size mode variant images_per_s steps seconds peak_gpu_bytes")
     for name in args.models.split(","):
         for size in [int(s) for s in args.sizes.split(",")]:
             for mode in args.modes.split(","):
-                rate, steps, seconds = bench(name, size, mode, args.min_time)
-                print("%s %d %s %.3f %d %.2f" % (name, size, mode, rate, steps, seconds),
-                      flush=True)
+                rate, steps, seconds, peak = bench(name, size, mode, args)
+                print("%s %d %s %s %.3f %d %.2f %d" % (name, size, mode, variant, rate, steps,
+                                                       seconds, peak), flush=True)
 
 
 if __name__ == "__main__":
