@@ -1,0 +1,157 @@
+# Bazel's cc_library / cc_binary / cc_test / sh_test / cc_proto_library for nerve-mtl's CMake build.
+# Each package's CMakeLists.txt mirrors its BUILD file target for target; //:build_sync_test checks
+# that both list the same sources and the same compiler flags. A target is named
+# <package>_<name> (//data:phantom is data_phantom) and its binary keeps the Bazel path
+# (build/data/preview), so test scripts and docs work unchanged in either build.
+
+# The compiler flags of //:copts.bzl, once more for CMake (the sync test compares the two lists).
+set(NERVE_COPTS -Wall -Wextra -Werror)
+set(NERVE_DETERMINISTIC_FP_COPTS ${NERVE_COPTS} -ffp-contract=off)
+if(NOT NERVE_MTL_WERROR)
+  list(REMOVE_ITEM NERVE_COPTS -Werror)
+  list(REMOVE_ITEM NERVE_DETERMINISTIC_FP_COPTS -Werror)
+endif()
+
+function(_nerve_target_name out name)
+  file(RELATIVE_PATH package "${PROJECT_SOURCE_DIR}" "${CMAKE_CURRENT_SOURCE_DIR}")
+  string(REPLACE "/" "_" prefix "${package}")
+  set(${out} "${prefix}_${name}" PARENT_SCOPE)
+endfunction()
+
+function(_nerve_compile target deterministic_fp)
+  if(deterministic_fp)
+    target_compile_options(${target} PRIVATE ${NERVE_DETERMINISTIC_FP_COPTS})
+  else()
+    target_compile_options(${target} PRIVATE ${NERVE_COPTS})
+  endif()
+endfunction()
+
+# DATA: targets (plain names) are built first; files (relative to the package, or //-rooted like Bazel labels,
+# globs allowed) are linked into the build tree at their source path, which is then a runfiles tree.
+function(_nerve_data target)
+  foreach(item IN LISTS ARGN)
+    if(item MATCHES "^[A-Za-z0-9_]+$" AND NOT EXISTS "${CMAKE_CURRENT_SOURCE_DIR}/${item}")
+      add_dependencies(${target} ${item})  # a target, possibly defined further down
+      continue()
+    endif()
+    if(item MATCHES "^//(.*)$")
+      set(pattern "${PROJECT_SOURCE_DIR}/${CMAKE_MATCH_1}")
+    else()
+      set(pattern "${CMAKE_CURRENT_SOURCE_DIR}/${item}")
+    endif()
+    file(GLOB files LIST_DIRECTORIES false "${pattern}")
+    if(NOT files)
+      message(FATAL_ERROR "${CMAKE_CURRENT_LIST_FILE}: data '${item}' of ${target} matches no file")
+    endif()
+    foreach(file IN LISTS files)
+      file(RELATIVE_PATH rel "${PROJECT_SOURCE_DIR}" "${file}")
+      get_filename_component(dir "${PROJECT_BINARY_DIR}/${rel}" DIRECTORY)
+      file(MAKE_DIRECTORY "${dir}")
+      file(CREATE_LINK "${file}" "${PROJECT_BINARY_DIR}/${rel}" SYMBOLIC)
+    endforeach()
+  endforeach()
+endfunction()
+
+# Bazel's size attribute as a CTest timeout, in seconds.
+function(_nerve_timeout out size)
+  set(small 60)
+  set(medium 300)
+  set(large 900)
+  set(${out} ${${size}} PARENT_SCOPE)
+endfunction()
+
+# A test runs in the build tree (its runfiles tree) with an empty TEST_TMPDIR of its own.
+function(_nerve_add_test name size)
+  _nerve_timeout(timeout ${size})
+  set(tmp "${PROJECT_BINARY_DIR}/_test_tmp/${name}")
+  add_test(NAME ${name}
+    COMMAND sh -c "rm -rf \"$TEST_TMPDIR\" && mkdir -p \"$TEST_TMPDIR\" && exec \"$0\" \"$@\"" ${ARGN}
+    WORKING_DIRECTORY "${PROJECT_BINARY_DIR}")
+  set_tests_properties(${name} PROPERTIES TIMEOUT ${timeout} ENVIRONMENT "TEST_TMPDIR=${tmp}")
+endfunction()
+
+function(nerve_cc_library)
+  cmake_parse_arguments(A "ALWAYSLINK;DETERMINISTIC_FP" "NAME" "SRCS;HDRS;DEPS;DATA" ${ARGN})
+  _nerve_target_name(target ${A_NAME})
+  if(NOT A_SRCS)
+    add_library(${target} INTERFACE)
+    target_link_libraries(${target} INTERFACE ${A_DEPS})
+    return()
+  endif()
+  if(A_ALWAYSLINK)
+    # Registrations live in static initialisers nothing references: link the whole archive, on
+    # every path to a binary, by putting it behind an interface target of the public name.
+    set(archive ${target}_archive)
+    add_library(${archive} STATIC ${A_SRCS} ${A_HDRS})
+    target_link_libraries(${archive} PUBLIC ${A_DEPS})
+    _nerve_compile(${archive} "${A_DETERMINISTIC_FP}")
+    add_library(${target} INTERFACE)
+    target_link_libraries(${target} INTERFACE "$<LINK_LIBRARY:WHOLE_ARCHIVE,${archive}>")
+  else()
+    add_library(${target} STATIC ${A_SRCS} ${A_HDRS})
+    target_link_libraries(${target} PUBLIC ${A_DEPS})
+    _nerve_compile(${target} "${A_DETERMINISTIC_FP}")
+  endif()
+endfunction()
+
+# A binary whose main() is in a library (//study:all) still needs one source file for CMake.
+file(WRITE "${PROJECT_BINARY_DIR}/nerve_no_sources.cc" "// main() comes from a library.\n")
+
+# OUTPUT_NAME: the binary's file name where the Bazel name cannot be one (Ninja reserves "all").
+function(nerve_cc_binary)
+  cmake_parse_arguments(A "TESTONLY" "NAME;OUTPUT_NAME" "SRCS;DEPS;DATA" ${ARGN})
+  _nerve_target_name(target ${A_NAME})
+  if(NOT A_SRCS)
+    set(A_SRCS "${PROJECT_BINARY_DIR}/nerve_no_sources.cc")
+  endif()
+  if(NOT A_OUTPUT_NAME)
+    set(A_OUTPUT_NAME ${A_NAME})
+  endif()
+  add_executable(${target} ${A_SRCS})
+  set_target_properties(${target} PROPERTIES OUTPUT_NAME ${A_OUTPUT_NAME})
+  target_link_libraries(${target} PRIVATE ${A_DEPS})
+  _nerve_compile(${target} FALSE)
+  _nerve_data(${target} ${A_DATA})
+endfunction()
+
+function(nerve_cc_test)
+  cmake_parse_arguments(A "" "NAME;SIZE" "SRCS;DEPS;DATA" ${ARGN})
+  _nerve_target_name(target ${A_NAME})
+  add_executable(${target} ${A_SRCS})
+  set_target_properties(${target} PROPERTIES OUTPUT_NAME ${A_NAME})
+  target_link_libraries(${target} PRIVATE ${A_DEPS})
+  _nerve_compile(${target} FALSE)
+  _nerve_data(${target} ${A_DATA})
+  _nerve_add_test(${target} ${A_SIZE} $<TARGET_FILE:${target}>)
+endfunction()
+
+# The script runs from its link in the build tree, so `$(dirname "$0")` finds its data there.
+function(nerve_sh_test)
+  cmake_parse_arguments(A "" "NAME;SIZE" "SRCS;DATA;ARGS" ${ARGN})
+  _nerve_target_name(target ${A_NAME})
+  add_custom_target(${target} ALL)
+  _nerve_data(${target} ${A_SRCS} ${A_DATA})
+  file(RELATIVE_PATH rel "${PROJECT_SOURCE_DIR}" "${CMAKE_CURRENT_SOURCE_DIR}/${A_SRCS}")
+  _nerve_add_test(${target} ${A_SIZE} "${PROJECT_BINARY_DIR}/${rel}" ${A_ARGS})
+endfunction()
+
+# protoc runs from the project root, so generated code includes "data/data_spec.pb.h" as Bazel's does.
+function(nerve_cc_proto_library)
+  cmake_parse_arguments(A "" "NAME" "SRCS;DEPS" ${ARGN})
+  _nerve_target_name(target ${A_NAME})
+  set(generated)
+  foreach(proto IN LISTS A_SRCS)
+    file(RELATIVE_PATH rel "${PROJECT_SOURCE_DIR}" "${CMAKE_CURRENT_SOURCE_DIR}/${proto}")
+    string(REGEX REPLACE "\\.proto$" "" stem "${rel}")
+    set(outputs "${PROJECT_BINARY_DIR}/${stem}.pb.cc" "${PROJECT_BINARY_DIR}/${stem}.pb.h")
+    add_custom_command(
+      OUTPUT ${outputs}
+      COMMAND ${NERVE_PROTOC} --proto_path=${PROJECT_SOURCE_DIR} --cpp_out=${PROJECT_BINARY_DIR} ${rel}
+      DEPENDS "${CMAKE_CURRENT_SOURCE_DIR}/${proto}" ${NERVE_PROTOC}
+      WORKING_DIRECTORY "${PROJECT_SOURCE_DIR}"
+      COMMENT "protoc ${rel}")
+    list(APPEND generated ${outputs})
+  endforeach()
+  add_library(${target} STATIC ${generated})
+  target_link_libraries(${target} PUBLIC ${A_DEPS} protobuf::libprotobuf)
+endfunction()
