@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# Issue 5's GPU measurements in one command, for a GPU host with a CUDA PyTorch, CMake and ninja
+# (no Bazel needed):
+#   tools/gpu_check.sh [DEBS_DIR]
+# DEBS_DIR holds Debian packages of the other C++ libraries
+# (../shared/gpu/fetch-debs.sh DEBS_DIR libgmock-dev libjpeg62-turbo),
+# for hosts that lack them; they are unpacked into a private prefix, nothing is installed.
+#  1. builds the benchmark and the tests below with CMake against python3's LibTorch;
+#  2. runs //common:compute_test and //study:trainer_test, the latter's loss-curve test again on
+#     the GPU (bf16 and the fast mode against fp32, tolerances in trainer_test.cc);
+#  3. times QuickFCN's train step (64 filters, 5x5, batch 16, Adam) at 128x128 and 256x256 in C++
+#     (fp32 deterministic, fp32 fast, bf16 fast) and in PyTorch (eager fp32, eager bf16 +
+#     channels_last, torch.compile bf16 + channels_last), one after the other on the same card;
+#  4. writes summary.md (images/s, peak memory, fraction of the card's bf16 peak) with the raw
+#     outputs to $OUT (the device tool's output folder) or results/gpu/.
+# DEVICE=cpu SIZES=32 BATCH=2 MIN_TIME=0.2 PYTHON=/usr/bin/python3 runs the same pipeline on a
+# CPU in a minute, to check this script before spending GPU time.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+out=${OUT:-"$root/results/gpu"}
+device=${DEVICE:-cuda}
+sizes=${SIZES:-128,256}
+batch=${BATCH:-16}
+min_time=${MIN_TIME:-2}  # PyTorch's seconds per case; the C++ side's MinTime is 2 s
+python=${PYTHON:-python3}
+build=${BUILD_DIR:-/tmp/nerve-mtl-build}
+mkdir -p "$out"
+log() { echo "[$(date -u +%H:%M:%S)] $*" | tee -a "$out/steps.log"; }
+
+cmake_args=(-G Ninja -DNERVE_MTL_WERROR=OFF
+            -DCMAKE_PREFIX_PATH="$("$python" -c 'import torch; print(torch.utils.cmake_prefix_path)')")
+if [[ $# -gt 0 ]]; then
+  prefix=/tmp/nerve-mtl-deps
+  for f in "$1"/*.deb; do dpkg -x "$f" "$prefix"; done
+  cmake_args+=(-DNERVE_MTL_DEPS_PREFIX="$prefix/usr")
+  export LD_LIBRARY_PATH="$prefix/usr/lib/x86_64-linux-gnu${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+  export PATH="$prefix/usr/bin:$PATH"
+fi
+if [[ "$device" == cuda* ]]; then
+  nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader | tee "$out/gpu.txt"
+else
+  grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs | tee "$out/gpu.txt"
+fi
+
+log "configure and build (log: build.log)"
+if ! { cmake -S "$root" -B "$build" "${cmake_args[@]}" &&
+       cmake --build "$build" -j "$(nproc)" --target models_models_benchmark \
+         common_compute_test study_trainer_test; } >"$out/build.log" 2>&1; then
+  tail -40 "$out/build.log"
+  exit 1
+fi
+
+log "tests (log: tests.log)"
+tmp=$(mktemp -d)
+status=0
+{
+  TEST_TMPDIR="$tmp" "$build/common/compute_test" &&
+  TEST_TMPDIR="$tmp" "$build/study/trainer_test" &&
+  NERVE_MTL_TEST_DEVICE="$device" TEST_TMPDIR="$tmp" "$build/study/trainer_test" \
+    --gtest_filter='*MixedPrecision*'
+} >"$out/tests.log" 2>&1 || status=$?
+grep -E '^\[  (PASSED|FAILED) ' "$out/tests.log" | tee -a "$out/steps.log" || true
+[[ $status -eq 0 ]] || log "TESTS FAILED (exit $status), benchmarking anyway"
+
+bench_cpp() {  # name, flags...
+  local name=$1
+  shift
+  log "C++ $name"
+  "$build/models/models_benchmark" --device="$device" --batch="$batch" --sizes="$sizes" \
+    --models=quickfcn --benchmark_filter=TrainStep "$@" \
+    --benchmark_out="$out/cpp_$name.json" --benchmark_out_format=json >>"$out/bench.log" 2>&1
+}
+bench_py() {  # name, flags...
+  local name=$1
+  shift
+  log "PyTorch $name"
+  (cd "$root/tests/reference" &&
+   "$python" bench_models.py --device="$device" --batch="$batch" --sizes="$sizes" \
+     --models=quickfcn --modes=train --min-time="$min_time" "$@") >"$out/py_$name.txt" 2>>"$out/bench.log"
+}
+bench_cpp fp32_deterministic --precision=fp32 --deterministic=true
+bench_cpp fp32_fast --precision=fp32 --deterministic=false
+bench_cpp bf16_fast --precision=bf16 --deterministic=false
+bench_py eager_fp32 --precision=fp32
+bench_py eager_bf16_cl --precision=bf16 --channels-last
+bench_py compile_bf16_cl --precision=bf16 --channels-last --compile ||
+  log "torch.compile failed (see bench.log)"
+
+"$python" - "$out" "$sizes" <<'PY' | tee "$out/summary.md"
+import json, os, sys
+
+out, sizes = sys.argv[1], [int(s) for s in sys.argv[2].split(",")]
+GFLOP_256 = 362.0  # one 256x256 image, one train step (DESIGN.md section 4); scales with pixels
+PEAK_TFLOPS = 989.0  # H100/H200 SXM dense bf16, the spec sheet's figure
+rows = []
+for name in ["fp32_deterministic", "fp32_fast", "bf16_fast"]:
+    path = os.path.join(out, "cpp_%s.json" % name)
+    name = "C++ " + name
+    cells = {}
+    if not os.path.exists(path):
+        rows.append((name, cells))
+        continue
+    for b in json.load(open(path))["benchmarks"]:
+        size = int(b["name"].split("size:")[1].split("/")[0])
+        cells[size] = (b["items_per_second"], b.get("peak_gpu_bytes", -1))
+    rows.append((name, cells))
+for name in ["eager_fp32", "eager_bf16_cl", "compile_bf16_cl"]:
+    path = os.path.join(out, "py_%s.txt" % name)
+    name = "PyTorch " + name
+    cells = {}
+    if not os.path.exists(path):
+        rows.append((name, cells))
+        continue
+    for line in open(path):
+        if line.startswith("#") or not line.strip():
+            continue
+        f = line.split()
+        cells[int(f[1])] = (float(f[4]), float(f[7]))
+    rows.append((name, cells))
+gpu = open(os.path.join(out, "gpu.txt")).read().strip()
+print("QuickFCN train step (64 filters, 5x5, Adam), %s, images/s (higher is better);" % gpu)
+print("peak = allocator peak over the timed steps; %% = share of %.0f TFLOP/s bf16 at %.0f GFLOP"
+      " per 256x256 image\n" % (PEAK_TFLOPS, GFLOP_256))
+print("| implementation | " + " | ".join("%dx%d img/s | peak GB | %% peak" % (s, s) for s in sizes) + " |")
+print("|---|" + "---|---|---|" * len(sizes))
+for name, cells in rows:
+    parts = []
+    for s in sizes:
+        if s in cells:
+            rate, peak = cells[s]
+            tflops = rate * GFLOP_256 * (s / 256.0) ** 2 / 1000.0
+            parts.append("%.1f | %s | %.1f" % (rate, "%.2f" % (peak / 1e9) if peak >= 0 else "-",
+                                               100.0 * tflops / PEAK_TFLOPS))
+        else:
+            parts.append("- | - | -")
+    print("| %s | %s |" % (name, " | ".join(parts)))
+PY
+exit $status
