@@ -1,10 +1,12 @@
 #include "losses/cross_entropy.h"
 
+#include <ATen/Context.h>
 #include <ATen/TensorOperators.h>
 #include <ATen/core/Reduction.h>
 #include <ATen/core/Tensor.h>
 #include <ATen/ops/bincount.h>
 #include <ATen/ops/cross_entropy_loss.h>
+#include <ATen/ops/log_softmax.h>
 #include <ATen/ops/max_pool2d.h>
 #include <ATen/ops/tensor.h>
 #include <c10/core/GradMode.h>
@@ -47,18 +49,40 @@ absl::Status ValidateCrossEntropyOptions(const CrossEntropyOptions& options,
   return absl::OkStatus();
 }
 
+at::Tensor CrossEntropyByGather(const at::Tensor& logits, const at::Tensor& labels,
+                                const at::Tensor& weight, int64_t reduction) {
+  const at::Tensor target = labels.to(at::kLong).unsqueeze(1);
+  at::Tensor loss = -at::log_softmax(logits, 1).gather(1, target).squeeze(1);
+  at::Tensor w;
+  if (weight.defined()) {
+    w = weight.to(loss.scalar_type()).index_select(0, target.flatten()).view(loss.sizes());
+    loss = loss * w;
+  }
+  if (reduction == at::Reduction::None) return loss;
+  if (reduction == at::Reduction::Sum) return loss.sum();
+  return w.defined() ? loss.sum() / w.sum() : loss.mean();
+}
+
+at::Tensor CrossEntropy(const at::Tensor& logits, const at::Tensor& labels,
+                        const at::Tensor& weight, int64_t reduction) {
+  if (logits.is_cuda() && at::globalContext().deterministicAlgorithms()) {
+    return CrossEntropyByGather(logits, labels, weight, reduction);
+  }
+  return at::cross_entropy_loss(logits, labels.to(at::kLong), weight, reduction);
+}
+
 at::Tensor ClassificationCrossEntropy(const at::Tensor& logits, const at::Tensor& labels,
                                       const CrossEntropyOptions& options) {
   TORCH_CHECK(logits.dim() == 2, "ClassificationCrossEntropy: logits must be [N, K], got ",
               logits.sizes());
   if (options.class_weights_size() == 0) {
-    return at::cross_entropy_loss(logits, labels.to(at::kLong));
+    return CrossEntropy(logits, labels);
   }
   TORCH_CHECK(options.class_weights_size() == logits.size(1),
               ClassWeightsMismatch(options.class_weights_size(), logits.size(1)));
   const std::vector<float> values(options.class_weights().begin(), options.class_weights().end());
   const at::Tensor weight = at::tensor(values, logits.options().requires_grad(false));
-  return at::cross_entropy_loss(logits, labels.to(at::kLong), weight);
+  return CrossEntropy(logits, labels, weight);
 }
 
 at::Tensor QuickNatPixelWeights(const at::Tensor& target, int64_t num_classes,
@@ -67,9 +91,10 @@ at::Tensor QuickNatPixelWeights(const at::Tensor& target, int64_t num_classes,
               target.sizes());
   const c10::NoGradGuard no_grad;
   const at::Tensor labels = target.to(at::kLong);
-  // A handful of counts: the median is simplest on the host.
+  // A handful of counts: the median is simplest on the host, and counting there too keeps
+  // deterministic mode on a GPU, which refuses CUDA's bincount.
   const at::Tensor counts =
-      at::bincount(labels.flatten(), /*weights=*/{}, num_classes).to(at::kDouble).cpu();
+      at::bincount(labels.flatten().cpu(), /*weights=*/{}, num_classes).to(at::kDouble);
   TORCH_CHECK(counts.size(0) == num_classes, "QuickNatPixelWeights: labels outside [0, ",
               num_classes, ")");
   const auto count = counts.accessor<double, 1>();
@@ -105,9 +130,8 @@ at::Tensor SegmentationCrossEntropy(const at::Tensor& logits, const at::Tensor& 
   TORCH_CHECK(logits.dim() == 4, "SegmentationCrossEntropy: logits must be [N, C, H, W], got ",
               logits.sizes());
   const at::Tensor labels = target.to(at::kLong);
-  if (!options.quicknat_pixel_weights()) return at::cross_entropy_loss(logits, labels);
-  const at::Tensor pixel_loss =
-      at::cross_entropy_loss(logits, labels, /*weight=*/{}, at::Reduction::None);
+  if (!options.quicknat_pixel_weights()) return CrossEntropy(logits, labels);
+  const at::Tensor pixel_loss = CrossEntropy(logits, labels, /*weight=*/{}, at::Reduction::None);
   const at::Tensor weights = QuickNatPixelWeights(labels, logits.size(1), options.boundary_weight())
                                  .to(pixel_loss.scalar_type());
   return (weights * pixel_loss).mean();

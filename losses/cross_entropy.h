@@ -1,6 +1,7 @@
 #ifndef NERVE_MTL_LOSSES_CROSS_ENTROPY_H_
 #define NERVE_MTL_LOSSES_CROSS_ENTROPY_H_
 
+#include <ATen/core/Reduction.h>
 #include <ATen/core/Tensor.h>
 
 #include <cstdint>
@@ -15,6 +16,18 @@ namespace nerve_mtl::losses {
 // "loss.cross_entropy.class_weights has 2 values but the model has 3 classes".
 absl::Status ValidateCrossEntropyOptions(const CrossEntropyOptions& options,
                                          int64_t classification_classes);
+
+// at::cross_entropy_loss (targets are class indices; weight optional), except on a CUDA tensor
+// under deterministic algorithms, where LibTorch refuses nll_loss (its reduction uses atomics):
+// there it is CrossEntropyByGather, the same value with deterministic kernels. The CPU path is
+// LibTorch's own, so CPU results stay bit-identical to earlier runs.
+at::Tensor CrossEntropy(const at::Tensor& logits, const at::Tensor& labels,
+                        const at::Tensor& weight = {}, int64_t reduction = at::Reduction::Mean);
+
+// -log_softmax(logits)[label], weighted by weight[label] and reduced as at::cross_entropy_loss
+// does (mean with weights: sum(w l) / sum(w)); logits [N, C] or [N, C, H, W].
+at::Tensor CrossEntropyByGather(const at::Tensor& logits, const at::Tensor& labels,
+                                const at::Tensor& weight, int64_t reduction);
 
 // Classification cross-entropy on logits [N, K] and labels [N], averaged as PyTorch's
 // F.cross_entropy does: with class_weights, sum(w[y] l) / sum(w[y]). Throws c10::Error when

@@ -3,6 +3,7 @@
 #include <ATen/ATen.h>
 
 #include <cmath>
+#include <vector>
 
 #include "gtest/gtest.h"
 #include "losses/loss_spec.pb.h"
@@ -101,6 +102,38 @@ TEST(SegmentationCrossEntropyTest, WeightsCarryNoGradient) {
   SegmentationCrossEntropy(logits, BlockTarget(), options).backward();
   // Pixel (0, 0): class 1, weight 3; d CE / d logit_1 = p1 - 1 = -0.5, over 16 pixels.
   EXPECT_NEAR(logits.grad()[0][1][0][0].item<double>(), 3.0 * -0.5 / 16.0, 1e-6);
+}
+
+// The deterministic CUDA path must compute what LibTorch's cross-entropy computes, values and
+// gradients, for classification and segmentation shapes, weighted or not, every reduction.
+TEST(CrossEntropyByGatherTest, MatchesLibTorch) {
+  at::manual_seed(5);
+  const at::Tensor weight = at::tensor({0.5, 2.0, 1.0}, at::kDouble);
+  for (const std::vector<int64_t>& shape : {std::vector<int64_t>{6, 3}, std::vector<int64_t>{2, 3, 4, 5}}) {
+    std::vector<int64_t> label_shape = shape;
+    label_shape.erase(label_shape.begin() + 1);
+    const at::Tensor labels = at::randint(3, label_shape, at::kLong);
+    for (const at::Tensor& w : {at::Tensor(), weight}) {
+      for (int64_t reduction : {at::Reduction::None, at::Reduction::Mean, at::Reduction::Sum}) {
+        const at::Tensor a = at::randn(shape, at::kDouble).requires_grad_(true);
+        const at::Tensor b = a.detach().clone().requires_grad_(true);
+        const at::Tensor expected = at::cross_entropy_loss(a, labels, w, reduction);
+        const at::Tensor actual = CrossEntropyByGather(b, labels, w, reduction);
+        ASSERT_TRUE(at::allclose(actual, expected, 1e-12, 1e-12))
+            << "shape " << a.sizes() << " weighted " << w.defined() << " reduction " << reduction;
+        expected.sum().backward();
+        actual.sum().backward();
+        EXPECT_TRUE(at::allclose(b.grad(), a.grad(), 1e-12, 1e-12));
+      }
+    }
+  }
+}
+
+// On the CPU, CrossEntropy is LibTorch's own: bit-identical to earlier runs.
+TEST(CrossEntropyTest, CpuIsLibTorchExactly) {
+  const at::Tensor logits = at::randn({4, 3, 5, 5});
+  const at::Tensor labels = at::randint(3, {4, 5, 5}, at::kLong);
+  EXPECT_TRUE(at::equal(CrossEntropy(logits, labels), at::cross_entropy_loss(logits, labels)));
 }
 
 }  // namespace

@@ -35,6 +35,7 @@
 #include "common/cli.h"
 #include "common/compute.h"
 #include "common/threads.h"
+#include "losses/cross_entropy.h"
 #include "models/model.h"
 #include "models/model_spec.pb.h"
 
@@ -136,14 +137,15 @@ std::shared_ptr<MultitaskModelImpl> Create(benchmark::State& state, const std::s
 
 ModelSpec DefaultSpec() { return ModelSpec(); }
 
-// In fp32 whatever precision the forward pass ran in, as the trainer does.
+// In fp32 whatever precision the forward pass ran in, as the trainer does; losses::CrossEntropy
+// is LibTorch's except on a GPU in deterministic mode, which refuses LibTorch's.
 at::Tensor Loss(const ModelOutput& out, const Batch& batch) {
   at::Tensor loss = at::zeros({}, batch.masks.options().dtype(at::kFloat));
   if (out.segmentation.defined()) {
-    loss = loss + at::cross_entropy_loss(out.segmentation.to(at::kFloat), batch.masks);
+    loss = loss + losses::CrossEntropy(out.segmentation.to(at::kFloat), batch.masks);
   }
   if (out.classification.defined()) {
-    loss = loss + at::cross_entropy_loss(out.classification.to(at::kFloat), batch.labels);
+    loss = loss + losses::CrossEntropy(out.classification.to(at::kFloat), batch.labels);
   }
   return loss;
 }
