@@ -12,7 +12,6 @@
 #include <ATen/Parallel.h>
 #include <benchmark/benchmark.h>
 #include <torch/cuda.h>
-#include <torch/optim/adam.h>
 #include <torch/utils.h>
 #include <torch/version.h>
 
@@ -36,6 +35,7 @@
 #include "common/compute.h"
 #include "common/threads.h"
 #include "losses/cross_entropy.h"
+#include "optim/adam.h"
 #include "models/model.h"
 #include "models/model_spec.pb.h"
 
@@ -184,7 +184,7 @@ void BM_TrainStep(benchmark::State& state, const std::string& name) {
   if (model == nullptr) return;
   const Batch batch = RandomBatch(DefaultSpec(), size);
   model->train();
-  torch::optim::Adam optimizer(model->parameters(), torch::optim::AdamOptions(1e-4));
+  optim::MultiTensorAdam optimizer(model->parameters(), torch::optim::AdamOptions(1e-4));
   auto step = [&] {
     optimizer.zero_grad();
     at::Tensor loss = Loss(Forward(*model, batch.images), batch);

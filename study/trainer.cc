@@ -4,7 +4,6 @@
 #include <ATen/CPUGeneratorImpl.h>
 #include <ATen/Context.h>
 #include <torch/nn/module.h>
-#include <torch/optim/adam.h>
 #include <torch/serialize/input-archive.h>
 #include <torch/serialize/output-archive.h>
 #include <torch/utils.h>
@@ -32,6 +31,7 @@
 #include "losses/dice.h"
 #include "losses/strategy.h"
 #include "models/model.h"
+#include "optim/adam.h"
 #include "reports/event_writer.h"
 #include "study/environment.h"
 #include "study/metrics.h"
@@ -218,7 +218,7 @@ std::vector<torch::optim::OptimizerParamGroup> ParameterGroups(
   return groups;
 }
 
-void SetLearningRate(torch::optim::Adam& optimizer, const std::vector<double>& multipliers,
+void SetLearningRate(optim::MultiTensorAdam& optimizer, const std::vector<double>& multipliers,
                      double lr) {
   for (size_t g = 0; g < optimizer.param_groups().size(); ++g) {
     static_cast<torch::optim::AdamOptions&>(optimizer.param_groups()[g].options())
@@ -227,7 +227,7 @@ void SetLearningRate(torch::optim::Adam& optimizer, const std::vector<double>& m
 }
 
 absl::Status SaveCheckpoint(const std::string& path, MultitaskModelImpl& model,
-                            torch::optim::Adam& optimizer, losses::MultitaskStrategy* strategy,
+                            optim::MultiTensorAdam& optimizer, losses::MultitaskStrategy* strategy,
                             const Result& progress) {
   torch::serialize::OutputArchive archive, model_archive, optimizer_archive;
   model.save(model_archive);
@@ -251,7 +251,7 @@ absl::Status SaveCheckpoint(const std::string& path, MultitaskModelImpl& model,
 }
 
 absl::Status LoadCheckpoint(const std::string& path, MultitaskModelImpl& model,
-                            torch::optim::Adam& optimizer, losses::MultitaskStrategy* strategy,
+                            optim::MultiTensorAdam& optimizer, losses::MultitaskStrategy* strategy,
                             Result* progress) {
   try {
     torch::serialize::InputArchive archive, model_archive, optimizer_archive;
@@ -476,7 +476,7 @@ absl::StatusOr<Result> TrainExperiment(const Experiment& experiment,
     for (const at::Tensor& p : strategy->parameters()) p.set_data(p.data().to(compute.device));
   }
   std::vector<double> multipliers;
-  torch::optim::Adam optimizer(
+  optim::MultiTensorAdam optimizer(
       ParameterGroups(model, strategy.get(), training, &multipliers),
       torch::optim::AdamOptions(training.learning_rate()));
   if (resuming) {

@@ -1,0 +1,100 @@
+#include "optim/adam.h"
+
+#include <ATen/ATen.h>
+#include <torch/utils.h>
+
+#include <cmath>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+namespace nerve_mtl::optim {
+namespace {
+
+// The key of a parameter's state: LibTorch 1.x names it by the printed TensorImpl address, 2.x
+// by the address itself.
+template <typename Key>
+Key StateKey(const at::Tensor& p) {
+  if constexpr (std::is_same_v<Key, std::string>) {
+    std::ostringstream s;
+    s << p.unsafeGetTensorImpl();
+    return s.str();
+  } else {
+    return p.unsafeGetTensorImpl();
+  }
+}
+
+// The parameters of one group that take the same step number (all of them, unless some had no
+// gradient in an earlier step), with their gradients and Adam state.
+struct Bucket {
+  std::vector<at::Tensor> params, grads, exp_avg, exp_avg_sq, max_exp_avg_sq;
+};
+
+// torch::optim::Adam's update (LibTorch's adam.cpp), one _foreach kernel per line.
+void Update(Bucket& b, int64_t step, const torch::optim::AdamOptions& options) {
+  const double beta1 = std::get<0>(options.betas());
+  const double beta2 = std::get<1>(options.betas());
+  const double bias_correction1 = 1 - std::pow(beta1, step);
+  const double bias_correction2 = 1 - std::pow(beta2, step);
+  const std::vector<at::Tensor> grads = options.weight_decay() != 0
+                                            ? at::_foreach_add(b.grads, b.params, options.weight_decay())
+                                            : b.grads;
+  at::_foreach_mul_(b.exp_avg, beta1);
+  at::_foreach_add_(b.exp_avg, grads, 1 - beta1);
+  at::_foreach_mul_(b.exp_avg_sq, beta2);
+  at::_foreach_addcmul_(b.exp_avg_sq, grads, grads, 1 - beta2);
+  if (options.amsgrad()) {
+    for (size_t i = 0; i < b.params.size(); ++i) {
+      at::max_out(b.max_exp_avg_sq[i], b.exp_avg_sq[i], b.max_exp_avg_sq[i]);
+    }
+  }
+  std::vector<at::Tensor> denom = at::_foreach_sqrt(options.amsgrad() ? b.max_exp_avg_sq : b.exp_avg_sq);
+  at::_foreach_div_(denom, std::sqrt(bias_correction2));
+  at::_foreach_add_(denom, options.eps());
+  at::_foreach_addcdiv_(b.params, b.exp_avg, denom, -options.lr() / bias_correction1);
+}
+
+}  // namespace
+
+torch::Tensor MultiTensorAdam::step(LossClosure closure) {
+  torch::NoGradGuard no_grad;
+  torch::Tensor loss;
+  if (closure != nullptr) {
+    at::AutoGradMode enable_grad(true);
+    loss = closure();
+  }
+  using Key = typename std::remove_reference_t<decltype(state_)>::key_type;
+  for (torch::optim::OptimizerParamGroup& group : param_groups_) {
+    auto& options = static_cast<torch::optim::AdamOptions&>(group.options());
+    std::map<int64_t, Bucket> buckets;
+    for (const at::Tensor& p : group.params()) {
+      if (!p.grad().defined()) continue;
+      TORCH_CHECK(!p.grad().is_sparse(), "MultiTensorAdam does not support sparse gradients");
+      std::unique_ptr<torch::optim::OptimizerParamState>& slot = state_[StateKey<Key>(p)];
+      if (slot == nullptr) {
+        auto state = std::make_unique<torch::optim::AdamParamState>();
+        state->step(0);
+        state->exp_avg(at::zeros_like(p, at::MemoryFormat::Preserve));
+        state->exp_avg_sq(at::zeros_like(p, at::MemoryFormat::Preserve));
+        if (options.amsgrad()) state->max_exp_avg_sq(at::zeros_like(p, at::MemoryFormat::Preserve));
+        slot = std::move(state);
+      }
+      auto& state = static_cast<torch::optim::AdamParamState&>(*slot);
+      state.step(state.step() + 1);
+      Bucket& b = buckets[state.step()];
+      b.params.push_back(p);
+      b.grads.push_back(p.grad());
+      b.exp_avg.push_back(state.exp_avg());
+      b.exp_avg_sq.push_back(state.exp_avg_sq());
+      if (options.amsgrad()) b.max_exp_avg_sq.push_back(state.max_exp_avg_sq());
+    }
+    for (auto& [step, bucket] : buckets) Update(bucket, step, options);
+  }
+  return loss;
+}
+
+}  // namespace nerve_mtl::optim
