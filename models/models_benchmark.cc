@@ -24,6 +24,12 @@
 #ifdef NERVE_MTL_WITH_CUDA
 #include <c10/cuda/CUDACachingAllocator.h>
 #endif
+#ifdef NERVE_MTL_WITH_CUDA_GRAPHS
+#include <ATen/autocast_mode.h>
+#include <ATen/cuda/CUDAGraph.h>
+#include <c10/cuda/CUDAGuard.h>
+#include <c10/cuda/CUDAStream.h>
+#endif
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
@@ -203,12 +209,76 @@ void BM_TrainStep(benchmark::State& state, const std::string& name) {
   SetCounters(state);
 }
 
+#ifdef NERVE_MTL_WITH_CUDA_GRAPHS
+// The same train step captured once in a CUDA graph and replayed: one launch a step instead of
+// a few thousand. Shapes are static (one batch), the optimiser keeps its step count and learning
+// rate on the GPU (MultiTensorAdam::MakeCapturable), and nothing in the step reads back to the
+// host. Built only against a LibTorch with CUDA (CMake option NERVE_MTL_CUDA_GRAPHS).
+void BM_TrainStepGraph(benchmark::State& state, const std::string& name) {
+  if (!GetSetup().compute.cuda()) {
+    state.SkipWithError("CUDA graphs need --device=cuda");
+    return;
+  }
+  const int64_t size = state.range(0);
+  std::shared_ptr<MultitaskModelImpl> model = Create(state, name, size);
+  if (model == nullptr) return;
+  const Batch batch = RandomBatch(DefaultSpec(), size);
+  model->train();
+  optim::MultiTensorAdam optimizer(model->parameters(), torch::optim::AdamOptions(1e-4));
+  optimizer.MakeCapturable();
+  at::Tensor loss;
+  auto step = [&] {
+    optimizer.zero_grad(/*set_to_none=*/false);  // Gradients stay in the graph's memory.
+    loss = Loss(Forward(*model, batch.images), batch);
+    loss.backward();
+    optimizer.step();
+  };
+  // Cached weight casts would be freed between replays; capture recomputes them instead.
+  const bool cache = at::autocast::is_autocast_cache_enabled();
+  at::autocast::set_autocast_cache_enabled(false);
+  // Warm-up on a side stream, as capture requires: autotuning, allocations, Adam's state.
+  c10::cuda::CUDAStream side = c10::cuda::getStreamFromPool();
+  at::cuda::CUDAGraph graph;
+  {
+    c10::cuda::CUDAStreamGuard guard(side);
+    for (int i = 0; i < 3; ++i) step();
+    side.synchronize();
+    graph.capture_begin();
+    step();
+    graph.capture_end();
+  }
+  at::autocast::set_autocast_cache_enabled(cache);
+  Synchronize();
+  // The replayed step must still train: the loss it computes goes down on a fixed batch.
+  graph.replay();
+  Synchronize();
+  const double first = loss.item<double>();
+  for (int i = 0; i < 20; ++i) graph.replay();
+  Synchronize();
+  if (!(loss.item<double>() < first)) {
+    state.SkipWithError(absl::StrCat("replayed steps do not train: loss ", first, " -> ",
+                                     loss.item<double>()).c_str());
+    return;
+  }
+  ResetPeakMemory();
+  for (auto _ : state) {
+    graph.replay();
+    Synchronize();
+  }
+  SetCounters(state);
+}
+#endif
+
 // Forward and train step of each model at each size; names keep the form
 // BM_Forward/quicknat/size:64 that tools/bench_models.sh reads.
 void RegisterAll(const std::vector<std::string>& models, const std::vector<int64_t>& sizes) {
   for (const std::string& model : models) {
-    for (const auto& [name, function] :
-         {std::pair{"BM_Forward", &BM_Forward}, std::pair{"BM_TrainStep", &BM_TrainStep}}) {
+    std::vector<std::pair<const char*, void (*)(benchmark::State&, const std::string&)>> kinds = {
+        {"BM_Forward", &BM_Forward}, {"BM_TrainStep", &BM_TrainStep}};
+#ifdef NERVE_MTL_WITH_CUDA_GRAPHS
+    kinds.emplace_back("BM_TrainStepGraph", &BM_TrainStepGraph);
+#endif
+    for (const auto& [name, function] : kinds) {
       benchmark::internal::Benchmark* b =
           benchmark::RegisterBenchmark(absl::StrCat(name, "/", model).c_str(), function, model);
       b->ArgName("size")->MinTime(kMinTimeSeconds)->UseRealTime()->Unit(benchmark::kMillisecond);

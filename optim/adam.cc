@@ -1,7 +1,9 @@
 #include "optim/adam.h"
 
 #include <ATen/ATen.h>
+#include <torch/serialize/output-archive.h>
 #include <torch/utils.h>
+#include <torch/version.h>
 
 #include <cmath>
 #include <cstdint>
@@ -58,7 +60,95 @@ void Update(Bucket& b, int64_t step, const torch::optim::AdamOptions& options) {
   at::_foreach_addcdiv_(b.params, b.exp_avg, denom, -options.lr() / bias_correction1);
 }
 
+// Divides or multiplies every tensor of a list by a 0-dim tensor, in one kernel where LibTorch
+// has the overload (2.1 and later).
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 1)
+void DivideBy(std::vector<at::Tensor>& list, const at::Tensor& s) { at::_foreach_div_(list, s); }
+void MultiplyBy(std::vector<at::Tensor>& list, const at::Tensor& s) { at::_foreach_mul_(list, s); }
+#else
+void DivideBy(std::vector<at::Tensor>& list, const at::Tensor& s) {
+  for (at::Tensor& t : list) t.div_(s);
+}
+void MultiplyBy(std::vector<at::Tensor>& list, const at::Tensor& s) {
+  for (at::Tensor& t : list) t.mul_(s);
+}
+#endif
+
 }  // namespace
+
+void MultiTensorAdam::MakeCapturable() {
+  device_scalars_.clear();
+  for (torch::optim::OptimizerParamGroup& group : param_groups_) {
+    TORCH_CHECK(!group.params().empty(), "MultiTensorAdam: empty parameter group");
+    const at::TensorOptions options = group.params()[0].options().dtype(at::kFloat);
+    device_scalars_.push_back({at::zeros({}, options), at::zeros({}, options)});
+  }
+  SyncLearningRates();
+}
+
+void MultiTensorAdam::SyncLearningRates() {
+  for (size_t g = 0; g < device_scalars_.size(); ++g) {
+    device_scalars_[g].lr.fill_(static_cast<torch::optim::AdamOptions&>(param_groups_[g].options()).lr());
+  }
+}
+
+void MultiTensorAdam::save(torch::serialize::OutputArchive& archive) const {
+  TORCH_CHECK(device_scalars_.empty(), "MultiTensorAdam: a capturable optimiser cannot be saved");
+  torch::optim::Adam::save(archive);
+}
+
+// The same update with the step count and learning rate read on the device: bias corrections
+// and the step size are 0-dim tensors, so nothing here reads the host's copy of a number that
+// changes from step to step.
+void MultiTensorAdam::CapturableStep() {
+  using Key = typename std::remove_reference_t<decltype(state_)>::key_type;
+  for (size_t g = 0; g < param_groups_.size(); ++g) {
+    const auto& options = static_cast<torch::optim::AdamOptions&>(param_groups_[g].options());
+    Bucket b;
+    for (const at::Tensor& p : param_groups_[g].params()) {
+      TORCH_CHECK(p.grad().defined(), "MultiTensorAdam (capturable): a parameter has no gradient");
+      std::unique_ptr<torch::optim::OptimizerParamState>& slot = state_[StateKey<Key>(p)];
+      if (slot == nullptr) {
+        auto state = std::make_unique<torch::optim::AdamParamState>();
+        state->exp_avg(at::zeros_like(p, at::MemoryFormat::Preserve));
+        state->exp_avg_sq(at::zeros_like(p, at::MemoryFormat::Preserve));
+        if (options.amsgrad()) state->max_exp_avg_sq(at::zeros_like(p, at::MemoryFormat::Preserve));
+        slot = std::move(state);
+      }
+      auto& state = static_cast<torch::optim::AdamParamState&>(*slot);
+      b.params.push_back(p);
+      b.grads.push_back(p.grad());
+      b.exp_avg.push_back(state.exp_avg());
+      b.exp_avg_sq.push_back(state.exp_avg_sq());
+      if (options.amsgrad()) b.max_exp_avg_sq.push_back(state.max_exp_avg_sq());
+    }
+    const double beta1 = std::get<0>(options.betas());
+    const double beta2 = std::get<1>(options.betas());
+    DeviceScalars& scalars = device_scalars_[g];
+    scalars.step.add_(1);
+    const at::Tensor bias_correction1 = 1 - at::pow(beta1, scalars.step);
+    const at::Tensor bias_correction2_sqrt = (1 - at::pow(beta2, scalars.step)).sqrt();
+    const std::vector<at::Tensor> grads = options.weight_decay() != 0
+                                              ? at::_foreach_add(b.grads, b.params, options.weight_decay())
+                                              : b.grads;
+    at::_foreach_mul_(b.exp_avg, beta1);
+    at::_foreach_add_(b.exp_avg, grads, 1 - beta1);
+    at::_foreach_mul_(b.exp_avg_sq, beta2);
+    at::_foreach_addcmul_(b.exp_avg_sq, grads, grads, 1 - beta2);
+    if (options.amsgrad()) {
+      for (size_t i = 0; i < b.params.size(); ++i) {
+        at::max_out(b.max_exp_avg_sq[i], b.exp_avg_sq[i], b.max_exp_avg_sq[i]);
+      }
+    }
+    std::vector<at::Tensor> denom =
+        at::_foreach_sqrt(options.amsgrad() ? b.max_exp_avg_sq : b.exp_avg_sq);
+    DivideBy(denom, bias_correction2_sqrt);
+    at::_foreach_add_(denom, options.eps());
+    std::vector<at::Tensor> update = at::_foreach_div(b.exp_avg, denom);
+    MultiplyBy(update, scalars.lr / bias_correction1);
+    at::_foreach_sub_(b.params, update);
+  }
+}
 
 torch::Tensor MultiTensorAdam::step(LossClosure closure) {
   torch::NoGradGuard no_grad;
@@ -66,6 +156,10 @@ torch::Tensor MultiTensorAdam::step(LossClosure closure) {
   if (closure != nullptr) {
     at::AutoGradMode enable_grad(true);
     loss = closure();
+  }
+  if (!device_scalars_.empty()) {
+    CapturableStep();
+    return loss;
   }
   using Key = typename std::remove_reference_t<decltype(state_)>::key_type;
   for (torch::optim::OptimizerParamGroup& group : param_groups_) {

@@ -101,6 +101,40 @@ TEST_P(MultiTensorAdamTest, BitIdenticalToLibTorchAdamOnTheCpu) {
   ExpectIdentical(ours.a, copy.a);
 }
 
+// Capturable mode: the same trajectory to float rounding (its bias corrections are float32
+// tensors), learning-rate changes included, and no checkpoint of the device-side step count.
+TEST_P(MultiTensorAdamTest, CapturableFollowsLibTorchAdam) {
+  const bool amsgrad = GetParam();
+  const Params ours = MakeParams(), theirs = Copy(ours);
+  auto capturable = Make<MultiTensorAdam>(ours, amsgrad);
+  capturable->MakeCapturable();
+  auto reference = Make<torch::optim::Adam>(theirs, amsgrad);
+  for (int step = 0; step < 6; ++step) {
+    if (step == 3) {
+      for (auto* optimizer : {static_cast<torch::optim::Optimizer*>(capturable.get()),
+                              static_cast<torch::optim::Optimizer*>(reference.get())}) {
+        static_cast<torch::optim::AdamOptions&>(optimizer->param_groups()[0].options()).lr(5e-3);
+      }
+      capturable->SyncLearningRates();
+    }
+    capturable->zero_grad();
+    reference->zero_grad();
+    Backward(ours, step, /*skip=*/99);
+    Backward(theirs, step, /*skip=*/99);
+    capturable->step();
+    reference->step();
+    for (size_t i = 0; i < ours.a.size(); ++i) {
+      EXPECT_TRUE(at::allclose(ours.a[i], theirs.a[i], 1e-5, 1e-6)) << "step " << step << " parameter " << i;
+      EXPECT_FALSE(at::equal(ours.a[i], MakeParams().a[i])) << "parameter " << i << " never moved";
+    }
+    for (size_t i = 0; i < ours.b.size(); ++i) {
+      EXPECT_TRUE(at::allclose(ours.b[i], theirs.b[i], 1e-5, 1e-6)) << "step " << step;
+    }
+  }
+  torch::serialize::OutputArchive out;
+  EXPECT_THROW(capturable->save(out), c10::Error);
+}
+
 INSTANTIATE_TEST_SUITE_P(Amsgrad, MultiTensorAdamTest, ::testing::Bool());
 
 }  // namespace
