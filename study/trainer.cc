@@ -76,6 +76,13 @@ std::string TensorToBytes(const at::Tensor& t) {
   return std::string(static_cast<const char*>(c.data_ptr()), c.numel());
 }
 
+// Where a model's weights are: files load there, since loading elsewhere would move them
+// (InputArchive::read replaces a tensor's data when the devices differ).
+c10::Device DeviceOf(MultitaskModelImpl& model) {
+  const std::vector<at::Tensor> parameters = model.parameters();
+  return parameters.empty() ? c10::Device(c10::kCPU) : parameters[0].device();
+}
+
 MonitorMetric EffectiveMonitor(MonitorMetric monitor, const MultitaskModelImpl& model) {
   if (monitor == MONITOR_METRIC_UNSPECIFIED) {
     return model.segments() ? MONITOR_DICE : MONITOR_ACCURACY;
@@ -255,8 +262,7 @@ absl::Status LoadCheckpoint(const std::string& path, MultitaskModelImpl& model,
                             Result* progress) {
   try {
     torch::serialize::InputArchive archive, model_archive, optimizer_archive;
-    // Onto the weights' device: loading elsewhere would move them (InputArchive::read).
-    archive.load_from(path, model.parameters().at(0).device());
+    archive.load_from(path, DeviceOf(model));
     archive.read("model", model_archive);
     model.load(model_archive);
     archive.read("optimizer", optimizer_archive);
@@ -388,8 +394,7 @@ void SeedEverything(uint64_t seed) { torch::manual_seed(seed); }
 absl::Status LoadModelWeights(const std::string& path, MultitaskModelImpl* model) {
   try {
     torch::serialize::InputArchive archive;
-    const std::vector<at::Tensor> parameters = model->parameters();
-    archive.load_from(path, parameters.empty() ? c10::Device(c10::kCPU) : parameters[0].device());
+    archive.load_from(path, DeviceOf(*model));
     model->load(archive);
   } catch (const c10::Error& e) {
     return absl::DataLossError(absl::StrCat(path, ": ", e.what_without_backtrace()));
