@@ -8,6 +8,8 @@ build=${1:-"$root/build"}
 shift $(($# > 0 ? 1 : 0))
 generator=()
 command -v ninja >/dev/null && generator=(-G Ninja)
+# A fresh clone (as CI makes) starts a cold build tree; ccache keeps compiled objects across clones.
+command -v ccache >/dev/null && generator+=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 jobs=$(nproc)
 cmake -S "$root" -B "$build" "${generator[@]}" "$@"
 cmake --build "$build" -j "$jobs"

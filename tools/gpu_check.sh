@@ -12,8 +12,10 @@
 #     (fp32 deterministic, fp32 fast, bf16 fast, bf16 fast captured in a CUDA graph; if that
 #     part fails to compile it is left out and the rest measured) and in PyTorch (eager fp32, eager bf16 +
 #     channels_last, torch.compile bf16 + channels_last), one after the other on the same card;
-#  4. writes summary.md (images/s, peak memory, fraction of the card's bf16 peak) with the raw
-#     outputs to $OUT (the device tool's output folder) or results/gpu/.
+#  4. profiles five PyTorch steps (eager bf16 + channels_last) per size: the kernels to work on;
+#  5. writes summary.md (images/s, peak memory, fraction of the card's bf16 peak), steps.log and
+#     raw.tar.gz (logs, benchmark JSON, profiles) to $OUT (the device tool's output folder, which
+#     returns at most 8 files) or results/gpu/.
 # DEVICE=cpu SIZES=32 BATCH=2 MIN_TIME=0.2 PYTHON=/usr/bin/python3 runs the same pipeline on a
 # CPU in a minute, to check this script before spending GPU time.
 set -euo pipefail
@@ -26,7 +28,10 @@ min_time=${MIN_TIME:-2}  # PyTorch's seconds per case; the C++ side's MinTime is
 python=${PYTHON:-python3}
 build=${BUILD_DIR:-/tmp/nerve-mtl-build}
 mkdir -p "$out"
+raw=$(mktemp -d)
 log() { echo "[$(date -u +%H:%M:%S)] $*" | tee -a "$out/steps.log"; }
+# Whatever happened, the raw outputs come back in one file.
+trap 'tar -C "$raw" -czf "$out/raw.tar.gz" . 2>/dev/null || true' EXIT
 
 cmake_args=(-G Ninja -DNERVE_MTL_WERROR=OFF
             -DCMAKE_PREFIX_PATH="$("$python" -c 'import torch; print(torch.utils.cmake_prefix_path)')")
@@ -38,9 +43,9 @@ if [[ $# -gt 0 ]]; then
   export PATH="$prefix/usr/bin:$PATH"
 fi
 if [[ "$device" == cuda* ]]; then
-  nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader | tee "$out/gpu.txt"
+  nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader | tee "$raw/gpu.txt"
 else
-  grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs | tee "$out/gpu.txt"
+  grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs | tee "$raw/gpu.txt"
 fi
 
 build_targets() {  # extra cmake args...
@@ -50,13 +55,13 @@ build_targets() {  # extra cmake args...
 }
 log "configure and build (log: build.log)"
 graphs=true
-if ! build_targets >"$out/build.log" 2>&1; then
+if ! build_targets >"$raw/build.log" 2>&1; then
   # The CUDA-graph benchmark is the one part no CPU build compiles: without it, measure the rest.
   log "build failed; again without the CUDA-graph benchmark (first log: build_graphs.log)"
-  mv "$out/build.log" "$out/build_graphs.log"
+  mv "$raw/build.log" "$raw/build_graphs.log"
   graphs=false
-  if ! build_targets -DNERVE_MTL_CUDA_GRAPHS=OFF >"$out/build.log" 2>&1; then
-    tail -40 "$out/build.log"
+  if ! build_targets -DNERVE_MTL_CUDA_GRAPHS=OFF >"$raw/build.log" 2>&1; then
+    tail -40 "$raw/build.log"
     exit 1
   fi
 fi
@@ -70,8 +75,8 @@ status=0
   TEST_TMPDIR="$tmp" "$build/study/trainer_test" &&
   NERVE_MTL_TEST_DEVICE="$device" TEST_TMPDIR="$tmp" "$build/study/trainer_test" \
     --gtest_filter='*MixedPrecision*'
-} >"$out/tests.log" 2>&1 || status=$?
-grep -E '^\[  (PASSED|FAILED) ' "$out/tests.log" | tee -a "$out/steps.log" || true
+} >"$raw/tests.log" 2>&1 || status=$?
+grep -E '^\[  (PASSED|FAILED) ' "$raw/tests.log" | tee -a "$out/steps.log" || true
 [[ $status -eq 0 ]] || log "TESTS FAILED (exit $status), benchmarking anyway"
 
 bench_cpp() {  # name, flags...
@@ -80,7 +85,7 @@ bench_cpp() {  # name, flags...
   log "C++ $name"
   "$build/models/models_benchmark" --device="$device" --batch="$batch" --sizes="$sizes" \
     --models=quickfcn --benchmark_filter=BM_TrainStep/ "$@" \
-    --benchmark_out="$out/cpp_$name.json" --benchmark_out_format=json >>"$out/bench.log" 2>&1 ||
+    --benchmark_out="$raw/cpp_$name.json" --benchmark_out_format=json >>"$raw/bench.log" 2>&1 ||
     log "C++ $name FAILED (see bench.log)"
 }
 bench_py() {  # name, flags...
@@ -89,7 +94,7 @@ bench_py() {  # name, flags...
   log "PyTorch $name"
   (cd "$root/tests/reference" &&
    "$python" bench_models.py --device="$device" --batch="$batch" --sizes="$sizes" \
-     --models=quickfcn --modes=train --min-time="$min_time" "$@") >"$out/py_$name.txt" 2>>"$out/bench.log" ||
+     --models=quickfcn --modes=train --min-time="$min_time" "$@") >"$raw/py_$name.txt" 2>>"$raw/bench.log" ||
     log "PyTorch $name FAILED (see bench.log)"
 }
 bench_cpp fp32_deterministic --precision=fp32 --deterministic=true
@@ -102,8 +107,9 @@ fi
 bench_py eager_fp32 --precision=fp32
 bench_py eager_bf16_cl --precision=bf16 --channels-last
 bench_py compile_bf16_cl --precision=bf16 --channels-last --compile
+bench_py profile_bf16_cl --precision=bf16 --channels-last --min-time=0.5 --profile="$raw/profiles"
 
-"$python" - "$out" "$sizes" <<'PY' | tee "$out/summary.md"
+"$python" - "$raw" "$sizes" <<'PY' | tee "$out/summary.md"
 import json, os, sys
 
 out, sizes = sys.argv[1], [int(s) for s in sys.argv[2].split(",")]

@@ -18,6 +18,7 @@ tools/gpu_check.sh runs, e.g.,
         --models=quickfcn --modes=train --precision=bf16 --channels-last --compile
 """
 import argparse
+import os
 import time
 
 import torch
@@ -90,7 +91,40 @@ def bench(name, size, mode, args):
             loss.backward()
             optimizer.step()
             return loss
-    return timed(step, args)
+    result = timed(step, args)
+    if args.profile:
+        profile(step, args, "%s_%d_%s" % (name, size, mode))
+    return result
+
+
+def profile(step, args, case):
+    """Writes the profiler's table of the operators and kernels of five steps to
+    args.profile/CASE_VARIANT.txt, sorted by time on the device (the CPU without a GPU)."""
+    from torch.profiler import ProfilerActivity
+    cuda = args.device.startswith("cuda")
+    activities = [ProfilerActivity.CPU] + ([ProfilerActivity.CUDA] if cuda else [])
+    with torch.profiler.profile(activities=activities) as prof:
+        for _ in range(5):
+            step()
+        if cuda:
+            torch.cuda.synchronize()
+    table = None
+    for key in (["self_device_time_total", "self_cuda_time_total"] if cuda else
+                ["self_cpu_time_total"]):
+        try:
+            table = prof.key_averages().table(sort_by=key, row_limit=40)
+            break
+        except (AttributeError, KeyError, ValueError):
+            continue
+    os.makedirs(args.profile, exist_ok=True)
+    with open(os.path.join(args.profile, "%s_%s.txt" % (case, variant_name(args))), "w") as f:
+        f.write(table or "profiler table unavailable\n")
+
+
+def variant_name(args):
+    return "-".join([args.device.split(":")[0], args.precision]
+                    + (["channels_last"] if args.channels_last else [])
+                    + (["compile"] if args.compile else []))
 
 
 def main():
@@ -107,15 +141,15 @@ def main():
     parser.add_argument("--channels-last", action="store_true",
                         help="channels_last weights and images")
     parser.add_argument("--compile", action="store_true", help="torch.compile the forward pass")
+    parser.add_argument("--profile", metavar="DIR",
+                        help="also write the profiler's table of five steps of each case to DIR")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     if args.device.startswith("cuda"):
         torch.backends.cudnn.benchmark = True
         torch.backends.cuda.matmul.allow_tf32 = True
         torch.backends.cudnn.allow_tf32 = True
-    variant = "-".join([args.device.split(":")[0], args.precision]
-                       + (["channels_last"] if args.channels_last else [])
-                       + (["compile"] if args.compile else []))
+    variant = variant_name(args)
     print("# torch %s, %d threads, batch %d, %s" % (torch.__version__, torch.get_num_threads(),
                                                    args.batch, variant))
     print("# model size mode variant images_per_s steps seconds peak_gpu_bytes")
