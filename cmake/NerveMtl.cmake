@@ -1,6 +1,6 @@
 # Bazel's cc_library / cc_binary / cc_test / sh_test / cc_proto_library for nerve-mtl's CMake build.
-# Each package's CMakeLists.txt mirrors its BUILD file target for target; //:build_sync_test checks
-# that both list the same sources and the same compiler flags. A target is named
+# Each package's CMakeLists.txt mirrors its BUILD file target for target; //tools:build_sync_test
+# checks that both list the same targets, files and compiler flags. A target is named
 # <package>_<name> (//data:phantom is data_phantom) and its binary keeps the Bazel path
 # (build/data/preview), so test scripts and docs work unchanged in either build.
 
@@ -26,8 +26,9 @@ function(_nerve_compile target deterministic_fp)
   endif()
 endfunction()
 
-# DATA: targets (plain names) are built first; files (relative to the package, or //-rooted like Bazel labels,
-# globs allowed) are linked into the build tree at their source path, which is then a runfiles tree.
+# DATA: targets (plain names) are built first; files (relative to the package, or //-rooted like
+# Bazel labels, globs allowed) are linked into the build tree at their source path, which is then
+# a runfiles tree.
 function(_nerve_data target)
   foreach(item IN LISTS ARGN)
     if(item MATCHES "^[A-Za-z0-9_]+$" AND NOT EXISTS "${CMAKE_CURRENT_SOURCE_DIR}/${item}")

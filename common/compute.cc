@@ -59,9 +59,9 @@ absl::StatusOr<Compute> ResolveCompute(const std::string& device, const std::str
     }
     const int count = static_cast<int>(torch::cuda::device_count());
     if (index >= count) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "--device=", device, ": LibTorch sees ", count, " CUDA device(s)",
-          count == 0 ? " (no GPU, or a LibTorch built without CUDA)" : ""));
+      return absl::InvalidArgumentError(
+          absl::StrCat("--device=", device, ": LibTorch sees ", count, " CUDA device(s)",
+                       count == 0 ? " (no GPU, or a LibTorch built without CUDA)" : ""));
     }
     compute.device = c10::Device(c10::kCUDA, static_cast<c10::DeviceIndex>(index));
   } else if (device != "cpu") {

@@ -47,7 +47,8 @@ TEST(ResolveComputeTest, CudaWithoutGpuIsAnError) {
   absl::StatusOr<Compute> compute = ResolveCompute("cuda", "auto", "auto");
   ASSERT_FALSE(compute.ok());
   EXPECT_EQ(compute.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(compute.status().message(), HasSubstr("--device=cuda: LibTorch sees 0 CUDA device(s)"));
+  EXPECT_THAT(compute.status().message(),
+              HasSubstr("--device=cuda: LibTorch sees 0 CUDA device(s)"));
 }
 
 TEST(AutocastScopeTest, Bf16InsideFp32AfterAndNested) {

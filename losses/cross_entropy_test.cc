@@ -109,7 +109,8 @@ TEST(SegmentationCrossEntropyTest, WeightsCarryNoGradient) {
 TEST(CrossEntropyByGatherTest, MatchesLibTorch) {
   at::manual_seed(5);
   const at::Tensor weight = at::tensor({0.5, 2.0, 1.0}, at::kDouble);
-  for (const std::vector<int64_t>& shape : {std::vector<int64_t>{6, 3}, std::vector<int64_t>{2, 3, 4, 5}}) {
+  for (const std::vector<int64_t>& shape :
+       {std::vector<int64_t>{6, 3}, std::vector<int64_t>{2, 3, 4, 5}}) {
     std::vector<int64_t> label_shape = shape;
     label_shape.erase(label_shape.begin() + 1);
     const at::Tensor labels = at::randint(3, label_shape, at::kLong);

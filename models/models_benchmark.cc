@@ -41,15 +41,16 @@
 #include "common/compute.h"
 #include "common/threads.h"
 #include "losses/cross_entropy.h"
-#include "optim/adam.h"
 #include "models/model.h"
 #include "models/model_spec.pb.h"
+#include "optim/adam.h"
 
 ABSL_FLAG(int, threads, 0, "LibTorch intra-op threads; 0 = all cores");
 ABSL_FLAG(std::string, device, "auto", "auto (cuda when LibTorch sees a GPU), cpu, cuda or cuda:N");
 ABSL_FLAG(std::string, precision, "auto", "auto (bf16 on cuda, fp32 on cpu), fp32 or bf16");
-ABSL_FLAG(std::string, deterministic, "auto",
-          "auto (true on cpu, false on cuda), true or false (cuDNN autotuning, TF32, channels-last)");
+ABSL_FLAG(
+    std::string, deterministic, "auto",
+    "auto (true on cpu, false on cuda), true or false (cuDNN autotuning, TF32, channels-last)");
 ABSL_FLAG(int, batch, 4, "Images per step");
 ABSL_FLAG(std::vector<std::string>, sizes, (std::vector<std::string>{"64", "128"}),
           "Image sizes (square), comma-separated");
@@ -84,9 +85,10 @@ Batch RandomBatch(const ModelSpec& spec, int64_t size) {
   const int64_t n = setup.batch;
   Batch batch;
   batch.images = PlaceImages(at::randn({n, spec.input_channels(), size, size}), setup.compute);
-  batch.masks = at::randint(spec.segmentation_classes(), {n, size, size}, at::kLong)
-                    .to(setup.compute.device);
-  batch.labels = at::randint(spec.classification_classes(), {n}, at::kLong).to(setup.compute.device);
+  batch.masks =
+      at::randint(spec.segmentation_classes(), {n, size, size}, at::kLong).to(setup.compute.device);
+  batch.labels =
+      at::randint(spec.classification_classes(), {n}, at::kLong).to(setup.compute.device);
   return batch;
 }
 
@@ -103,10 +105,10 @@ double PeakMemoryBytes() {
 #ifdef NERVE_MTL_WITH_CUDA
   if (GetSetup().compute.cuda()) {
     // allocated_bytes[0] is the aggregate over pool types.
-    return static_cast<double>(c10::cuda::CUDACachingAllocator::getDeviceStats(
-                                   GetSetup().compute.device.index())
-                                   .allocated_bytes[0]
-                                   .peak);
+    return static_cast<double>(
+        c10::cuda::CUDACachingAllocator::getDeviceStats(GetSetup().compute.device.index())
+            .allocated_bytes[0]
+            .peak);
   }
 #endif
   return -1;
@@ -256,8 +258,9 @@ void BM_TrainStepGraph(benchmark::State& state, const std::string& name) {
   for (int i = 0; i < 20; ++i) graph.replay();
   Synchronize();
   if (!(loss.item<double>() < first)) {
-    state.SkipWithError(absl::StrCat("replayed steps do not train: loss ", first, " -> ",
-                                     loss.item<double>()).c_str());
+    state.SkipWithError(
+        absl::StrCat("replayed steps do not train: loss ", first, " -> ", loss.item<double>())
+            .c_str());
     return;
   }
   ResetPeakMemory();
@@ -288,8 +291,9 @@ void RegisterAll(const std::vector<std::string>& models, const std::vector<int64
 }
 
 absl::Status Configure() {
-  absl::StatusOr<Compute> compute = ResolveCompute(
-      absl::GetFlag(FLAGS_device), absl::GetFlag(FLAGS_precision), absl::GetFlag(FLAGS_deterministic));
+  absl::StatusOr<Compute> compute =
+      ResolveCompute(absl::GetFlag(FLAGS_device), absl::GetFlag(FLAGS_precision),
+                     absl::GetFlag(FLAGS_deterministic));
   if (!compute.ok()) return compute.status();
   if (absl::GetFlag(FLAGS_batch) < 1) return absl::InvalidArgumentError("--batch must be >= 1");
   std::vector<int64_t> sizes;

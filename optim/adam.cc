@@ -42,9 +42,9 @@ void Update(Bucket& b, int64_t step, const torch::optim::AdamOptions& options) {
   const double beta2 = std::get<1>(options.betas());
   const double bias_correction1 = 1 - std::pow(beta1, step);
   const double bias_correction2 = 1 - std::pow(beta2, step);
-  const std::vector<at::Tensor> grads = options.weight_decay() != 0
-                                            ? at::_foreach_add(b.grads, b.params, options.weight_decay())
-                                            : b.grads;
+  const std::vector<at::Tensor> grads =
+      options.weight_decay() != 0 ? at::_foreach_add(b.grads, b.params, options.weight_decay())
+                                  : b.grads;
   at::_foreach_mul_(b.exp_avg, beta1);
   at::_foreach_add_(b.exp_avg, grads, 1 - beta1);
   at::_foreach_mul_(b.exp_avg_sq, beta2);
@@ -54,7 +54,8 @@ void Update(Bucket& b, int64_t step, const torch::optim::AdamOptions& options) {
       at::max_out(b.max_exp_avg_sq[i], b.exp_avg_sq[i], b.max_exp_avg_sq[i]);
     }
   }
-  std::vector<at::Tensor> denom = at::_foreach_sqrt(options.amsgrad() ? b.max_exp_avg_sq : b.exp_avg_sq);
+  std::vector<at::Tensor> denom =
+      at::_foreach_sqrt(options.amsgrad() ? b.max_exp_avg_sq : b.exp_avg_sq);
   at::_foreach_div_(denom, std::sqrt(bias_correction2));
   at::_foreach_add_(denom, options.eps());
   at::_foreach_addcdiv_(b.params, b.exp_avg, denom, -options.lr() / bias_correction1);
@@ -88,7 +89,8 @@ void MultiTensorAdam::MakeCapturable() {
 
 void MultiTensorAdam::SyncLearningRates() {
   for (size_t g = 0; g < device_scalars_.size(); ++g) {
-    device_scalars_[g].lr.fill_(static_cast<torch::optim::AdamOptions&>(param_groups_[g].options()).lr());
+    device_scalars_[g].lr.fill_(
+        static_cast<torch::optim::AdamOptions&>(param_groups_[g].options()).lr());
   }
 }
 
@@ -128,9 +130,9 @@ void MultiTensorAdam::CapturableStep() {
     scalars.step.add_(1);
     const at::Tensor bias_correction1 = 1 - at::pow(beta1, scalars.step);
     const at::Tensor bias_correction2_sqrt = (1 - at::pow(beta2, scalars.step)).sqrt();
-    const std::vector<at::Tensor> grads = options.weight_decay() != 0
-                                              ? at::_foreach_add(b.grads, b.params, options.weight_decay())
-                                              : b.grads;
+    const std::vector<at::Tensor> grads =
+        options.weight_decay() != 0 ? at::_foreach_add(b.grads, b.params, options.weight_decay())
+                                    : b.grads;
     at::_foreach_mul_(b.exp_avg, beta1);
     at::_foreach_add_(b.exp_avg, grads, 1 - beta1);
     at::_foreach_mul_(b.exp_avg_sq, beta2);

@@ -124,7 +124,8 @@ TEST_P(MultiTensorAdamTest, CapturableFollowsLibTorchAdam) {
     capturable->step();
     reference->step();
     for (size_t i = 0; i < ours.a.size(); ++i) {
-      EXPECT_TRUE(at::allclose(ours.a[i], theirs.a[i], 1e-5, 1e-6)) << "step " << step << " parameter " << i;
+      EXPECT_TRUE(at::allclose(ours.a[i], theirs.a[i], 1e-5, 1e-6))
+          << "step " << step << " parameter " << i;
       EXPECT_FALSE(at::equal(ours.a[i], MakeParams().a[i])) << "parameter " << i << " never moved";
     }
     for (size_t i = 0; i < ours.b.size(); ++i) {

@@ -81,8 +81,9 @@ absl::StatusOr<int> Run() {
   const std::string report = absl::GetFlag(FLAGS_report).empty()
                                  ? results + "/report"
                                  : ResolveUserPath(absl::GetFlag(FLAGS_report));
-  absl::StatusOr<Compute> compute = ResolveCompute(
-      absl::GetFlag(FLAGS_device), absl::GetFlag(FLAGS_precision), absl::GetFlag(FLAGS_deterministic));
+  absl::StatusOr<Compute> compute =
+      ResolveCompute(absl::GetFlag(FLAGS_device), absl::GetFlag(FLAGS_precision),
+                     absl::GetFlag(FLAGS_deterministic));
   if (!compute.ok()) return compute.status();
   std::cout << "compute: " << DescribeCompute(*compute) << std::endl;
   SetTorchThreads(absl::GetFlag(FLAGS_threads));

@@ -81,8 +81,9 @@ absl::Status Run() {
       spec_path.empty() ? FromStudy(study_path, absl::GetFlag(FLAGS_row))
                         : LoadExperiment(spec_path, absl::GetFlag(FLAGS_override));
   if (!experiment.ok()) return experiment.status();
-  absl::StatusOr<Compute> compute = ResolveCompute(
-      absl::GetFlag(FLAGS_device), absl::GetFlag(FLAGS_precision), absl::GetFlag(FLAGS_deterministic));
+  absl::StatusOr<Compute> compute =
+      ResolveCompute(absl::GetFlag(FLAGS_device), absl::GetFlag(FLAGS_precision),
+                     absl::GetFlag(FLAGS_deterministic));
   if (!compute.ok()) return compute.status();
   std::cerr << "compute: " << DescribeCompute(*compute) << std::endl;
   SetTorchThreads(absl::GetFlag(FLAGS_threads));

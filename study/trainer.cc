@@ -161,7 +161,9 @@ Evaluation Evaluate(MultitaskModelImpl& model, const data::Dataset& dataset,
     if (out.segmentation.defined()) {
       masks = out.segmentation.argmax(1).ne(0).to(at::kCPU, at::kByte).contiguous();
     }
-    if (out.classification.defined()) labels = out.classification.argmax(1).to(at::kCPU).contiguous();
+    if (out.classification.defined()) {
+      labels = out.classification.argmax(1).to(at::kCPU).contiguous();
+    }
     for (int64_t i = 0; i < batch->images.size(0); ++i) {
       const data::Example& e = dataset.examples[batch->indices[i]];
       ImagePrediction p;
@@ -481,9 +483,8 @@ absl::StatusOr<Result> TrainExperiment(const Experiment& experiment,
     for (const at::Tensor& p : strategy->parameters()) p.set_data(p.data().to(compute.device));
   }
   std::vector<double> multipliers;
-  optim::MultiTensorAdam optimizer(
-      ParameterGroups(model, strategy.get(), training, &multipliers),
-      torch::optim::AdamOptions(training.learning_rate()));
+  optim::MultiTensorAdam optimizer(ParameterGroups(model, strategy.get(), training, &multipliers),
+                                   torch::optim::AdamOptions(training.learning_rate()));
   if (resuming) {
     if (absl::Status s = LoadCheckpoint(checkpoint_path, model, optimizer, strategy.get(), &progress);
         !s.ok()) {
@@ -611,8 +612,9 @@ absl::StatusOr<Result> TrainExperiment(const Experiment& experiment,
     for (int t = 0; t < losses::kNumTasks; ++t) mean_task[t] = task_sum[t] / std::max<int64_t>(1, steps);
     if (strategy) strategy->EndEpoch(mean_task);
 
-    const Evaluation val = Evaluate(model, data->dataset, data->split.val, resolved.data(),
-                                    training.batch_size(), training.overlay_images(), options.compute);
+    const Evaluation val =
+        Evaluate(model, data->dataset, data->split.val, resolved.data(), training.batch_size(),
+                 training.overlay_images(), options.compute);
     EpochRecord* record = progress.add_epoch();
     record->set_epoch(epoch);
     record->set_train_loss(loss_sum / std::max<int64_t>(1, steps));
