@@ -12,8 +12,9 @@
 #     (fp32 deterministic, fp32 fast, bf16 fast, bf16 fast captured in a CUDA graph; if that
 #     part fails to compile it is left out and the rest measured) and in PyTorch (eager fp32, eager bf16 +
 #     channels_last, torch.compile bf16 + channels_last), one after the other on the same card;
-#  4. profiles five PyTorch steps (eager bf16 + channels_last) per size: the kernels to work on;
-#  5. writes summary.md (images/s, peak memory, fraction of the card's bf16 peak), steps.log and
+#  4. runs the smoke study (all four networks, soft sharing's pretraining included) on the device;
+#  5. profiles five PyTorch steps (eager bf16 + channels_last) per size: the kernels to work on;
+#  6. writes summary.md (images/s, peak memory, fraction of the card's bf16 peak), steps.log and
 #     raw.tar.gz (logs, benchmark JSON, profiles) to $OUT (the device tool's output folder, which
 #     returns at most 8 files) or results/gpu/.
 # DEVICE=cpu SIZES=32 BATCH=2 MIN_TIME=0.2 PYTHON=/usr/bin/python3 runs the same pipeline on a
@@ -51,7 +52,7 @@ fi
 build_targets() {  # extra cmake args...
   cmake -S "$root" -B "$build" "${cmake_args[@]}" "$@" &&
     cmake --build "$build" -j "$(nproc)" --target models_models_benchmark common_compute_test \
-      optim_adam_test study_trainer_test
+      optim_adam_test study_trainer_test study_smoke
 }
 log "configure and build (log: build.log)"
 graphs=true
@@ -108,6 +109,15 @@ bench_py eager_fp32 --precision=fp32
 bench_py eager_bf16_cl --precision=bf16 --channels-last
 bench_py compile_bf16_cl --precision=bf16 --channels-last --compile
 bench_py profile_bf16_cl --precision=bf16 --channels-last --min-time=0.5 --profile="$raw/profiles"
+
+log "smoke study on $device (log: study.log)"
+if (cd "$root" && "$build/study/smoke" --study=study/studies/smoke.textproto --device="$device" \
+      --results="$raw/smoke" --plots=false --tensorboard=false) >"$raw/study.log" 2>&1; then
+  grep -E "^(compute|study smoke|threshold|wrote)" "$raw/study.log" | tee -a "$out/steps.log" || true
+else
+  log "smoke study FAILED: $(tail -1 "$raw/study.log")"
+fi
+rm -rf "$raw/smoke/trials" "$raw/smoke/pretrained"  # weights; the tables stay in smoke/report
 
 "$python" - "$raw" "$sizes" <<'PY' | tee "$out/summary.md"
 import json, os, sys
