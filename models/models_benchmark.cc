@@ -158,6 +158,20 @@ at::Tensor Loss(const ModelOutput& out, const Batch& batch) {
   return loss;
 }
 
+// Times `step` (after `warm_up` untimed calls: allocations, Adam's state, cuDNN autotuning),
+// waiting for the device after each call, and sets the counters.
+template <typename Step>
+void TimeSteps(benchmark::State& state, int warm_up, Step step) {
+  for (int i = 0; i < warm_up; ++i) step();
+  Synchronize();
+  ResetPeakMemory();
+  for (auto _ : state) {
+    step();
+    Synchronize();
+  }
+  SetCounters(state);
+}
+
 ModelOutput Forward(MultitaskModelImpl& model, const at::Tensor& images) {
   AutocastScope autocast(GetSetup().compute);
   return model.forward(images);
@@ -171,17 +185,11 @@ void BM_Forward(benchmark::State& state, const std::string& name) {
   const Batch batch = RandomBatch(DefaultSpec(), size);
   model->eval();
   torch::NoGradGuard no_grad;
-  // Warm-up, untimed (cuDNN autotuning happens here).
-  for (int i = 0; i < 3; ++i) benchmark::DoNotOptimize(Forward(*model, batch.images));
-  Synchronize();
-  ResetPeakMemory();
-  for (auto _ : state) {
+  TimeSteps(state, /*warm_up=*/3, [&] {
     const ModelOutput out = Forward(*model, batch.images);
     benchmark::DoNotOptimize(out.segmentation.defined() ? out.segmentation.data_ptr()
                                                         : out.classification.data_ptr());
-    Synchronize();
-  }
-  SetCounters(state);
+  });
 }
 
 // One optimisation step: train mode (dropout and batch statistics on), forward, loss, backward,
@@ -193,22 +201,13 @@ void BM_TrainStep(benchmark::State& state, const std::string& name) {
   const Batch batch = RandomBatch(DefaultSpec(), size);
   model->train();
   optim::MultiTensorAdam optimizer(model->parameters(), torch::optim::AdamOptions(1e-4));
-  auto step = [&] {
+  TimeSteps(state, /*warm_up=*/3, [&] {
     optimizer.zero_grad();
     at::Tensor loss = Loss(Forward(*model, batch.images), batch);
     loss.backward();
     optimizer.step();
-    return loss;
-  };
-  // Warm-up, untimed: allocations, Adam's state, cuDNN autotuning.
-  for (int i = 0; i < 3; ++i) step();
-  Synchronize();
-  ResetPeakMemory();
-  for (auto _ : state) {
-    benchmark::DoNotOptimize(step().data_ptr());
-    Synchronize();
-  }
-  SetCounters(state);
+    benchmark::DoNotOptimize(loss.data_ptr());
+  });
 }
 
 #ifdef NERVE_MTL_WITH_CUDA_GRAPHS
@@ -263,12 +262,7 @@ void BM_TrainStepGraph(benchmark::State& state, const std::string& name) {
             .c_str());
     return;
   }
-  ResetPeakMemory();
-  for (auto _ : state) {
-    graph.replay();
-    Synchronize();
-  }
-  SetCounters(state);
+  TimeSteps(state, /*warm_up=*/0, [&] { graph.replay(); });
 }
 #endif
 

@@ -34,14 +34,21 @@ Key StateKey(const at::Tensor& p) {
 // gradient in an earlier step), with their gradients and Adam state.
 struct Bucket {
   std::vector<at::Tensor> params, grads, exp_avg, exp_avg_sq, max_exp_avg_sq;
+
+  void Add(const at::Tensor& p, const torch::optim::AdamParamState& state) {
+    params.push_back(p);
+    grads.push_back(p.grad());
+    exp_avg.push_back(state.exp_avg());
+    exp_avg_sq.push_back(state.exp_avg_sq());
+    if (state.max_exp_avg_sq().defined()) max_exp_avg_sq.push_back(state.max_exp_avg_sq());
+  }
 };
 
-// torch::optim::Adam's update (LibTorch's adam.cpp), one _foreach kernel per line.
-void Update(Bucket& b, int64_t step, const torch::optim::AdamOptions& options) {
+// The moving averages' update of LibTorch's adam.cpp, one _foreach kernel per line; returns
+// sqrt of the second moment (its running maximum with amsgrad), before bias correction and eps.
+std::vector<at::Tensor> UpdateMoments(Bucket& b, const torch::optim::AdamOptions& options) {
   const double beta1 = std::get<0>(options.betas());
   const double beta2 = std::get<1>(options.betas());
-  const double bias_correction1 = 1 - std::pow(beta1, step);
-  const double bias_correction2 = 1 - std::pow(beta2, step);
   const std::vector<at::Tensor> grads =
       options.weight_decay() != 0 ? at::_foreach_add(b.grads, b.params, options.weight_decay())
                                   : b.grads;
@@ -54,8 +61,14 @@ void Update(Bucket& b, int64_t step, const torch::optim::AdamOptions& options) {
       at::max_out(b.max_exp_avg_sq[i], b.exp_avg_sq[i], b.max_exp_avg_sq[i]);
     }
   }
-  std::vector<at::Tensor> denom =
-      at::_foreach_sqrt(options.amsgrad() ? b.max_exp_avg_sq : b.exp_avg_sq);
+  return at::_foreach_sqrt(options.amsgrad() ? b.max_exp_avg_sq : b.exp_avg_sq);
+}
+
+// torch::optim::Adam's update with host-side bias corrections for step number `step`.
+void Update(Bucket& b, int64_t step, const torch::optim::AdamOptions& options) {
+  const double bias_correction1 = 1 - std::pow(std::get<0>(options.betas()), step);
+  const double bias_correction2 = 1 - std::pow(std::get<1>(options.betas()), step);
+  std::vector<at::Tensor> denom = UpdateMoments(b, options);
   at::_foreach_div_(denom, std::sqrt(bias_correction2));
   at::_foreach_add_(denom, options.eps());
   at::_foreach_addcdiv_(b.params, b.exp_avg, denom, -options.lr() / bias_correction1);
@@ -103,53 +116,39 @@ void MultiTensorAdam::save(torch::serialize::OutputArchive& archive) const {
 // and the step size are 0-dim tensors, so nothing here reads the host's copy of a number that
 // changes from step to step.
 void MultiTensorAdam::CapturableStep() {
-  using Key = typename std::remove_reference_t<decltype(state_)>::key_type;
   for (size_t g = 0; g < param_groups_.size(); ++g) {
     const auto& options = static_cast<torch::optim::AdamOptions&>(param_groups_[g].options());
     Bucket b;
     for (const at::Tensor& p : param_groups_[g].params()) {
       TORCH_CHECK(p.grad().defined(), "MultiTensorAdam (capturable): a parameter has no gradient");
-      std::unique_ptr<torch::optim::OptimizerParamState>& slot = state_[StateKey<Key>(p)];
-      if (slot == nullptr) {
-        auto state = std::make_unique<torch::optim::AdamParamState>();
-        state->exp_avg(at::zeros_like(p, at::MemoryFormat::Preserve));
-        state->exp_avg_sq(at::zeros_like(p, at::MemoryFormat::Preserve));
-        if (options.amsgrad()) state->max_exp_avg_sq(at::zeros_like(p, at::MemoryFormat::Preserve));
-        slot = std::move(state);
-      }
-      auto& state = static_cast<torch::optim::AdamParamState&>(*slot);
-      b.params.push_back(p);
-      b.grads.push_back(p.grad());
-      b.exp_avg.push_back(state.exp_avg());
-      b.exp_avg_sq.push_back(state.exp_avg_sq());
-      if (options.amsgrad()) b.max_exp_avg_sq.push_back(state.max_exp_avg_sq());
+      b.Add(p, StateOf(p, options));
     }
-    const double beta1 = std::get<0>(options.betas());
-    const double beta2 = std::get<1>(options.betas());
     DeviceScalars& scalars = device_scalars_[g];
     scalars.step.add_(1);
-    const at::Tensor bias_correction1 = 1 - at::pow(beta1, scalars.step);
-    const at::Tensor bias_correction2_sqrt = (1 - at::pow(beta2, scalars.step)).sqrt();
-    const std::vector<at::Tensor> grads =
-        options.weight_decay() != 0 ? at::_foreach_add(b.grads, b.params, options.weight_decay())
-                                    : b.grads;
-    at::_foreach_mul_(b.exp_avg, beta1);
-    at::_foreach_add_(b.exp_avg, grads, 1 - beta1);
-    at::_foreach_mul_(b.exp_avg_sq, beta2);
-    at::_foreach_addcmul_(b.exp_avg_sq, grads, grads, 1 - beta2);
-    if (options.amsgrad()) {
-      for (size_t i = 0; i < b.params.size(); ++i) {
-        at::max_out(b.max_exp_avg_sq[i], b.exp_avg_sq[i], b.max_exp_avg_sq[i]);
-      }
-    }
-    std::vector<at::Tensor> denom =
-        at::_foreach_sqrt(options.amsgrad() ? b.max_exp_avg_sq : b.exp_avg_sq);
+    const at::Tensor bias_correction1 = 1 - at::pow(std::get<0>(options.betas()), scalars.step);
+    const at::Tensor bias_correction2_sqrt =
+        (1 - at::pow(std::get<1>(options.betas()), scalars.step)).sqrt();
+    std::vector<at::Tensor> denom = UpdateMoments(b, options);
     DivideBy(denom, bias_correction2_sqrt);
     at::_foreach_add_(denom, options.eps());
     std::vector<at::Tensor> update = at::_foreach_div(b.exp_avg, denom);
     MultiplyBy(update, scalars.lr / bias_correction1);
     at::_foreach_sub_(b.params, update);
   }
+}
+
+torch::optim::AdamParamState& MultiTensorAdam::StateOf(const at::Tensor& p,
+                                                      const torch::optim::AdamOptions& options) {
+  using Key = typename std::remove_reference_t<decltype(state_)>::key_type;
+  std::unique_ptr<torch::optim::OptimizerParamState>& slot = state_[StateKey<Key>(p)];
+  if (slot == nullptr) {
+    auto state = std::make_unique<torch::optim::AdamParamState>();
+    state->exp_avg(at::zeros_like(p, at::MemoryFormat::Preserve));
+    state->exp_avg_sq(at::zeros_like(p, at::MemoryFormat::Preserve));
+    if (options.amsgrad()) state->max_exp_avg_sq(at::zeros_like(p, at::MemoryFormat::Preserve));
+    slot = std::move(state);
+  }
+  return static_cast<torch::optim::AdamParamState&>(*slot);
 }
 
 torch::Tensor MultiTensorAdam::step(LossClosure closure) {
@@ -163,30 +162,15 @@ torch::Tensor MultiTensorAdam::step(LossClosure closure) {
     CapturableStep();
     return loss;
   }
-  using Key = typename std::remove_reference_t<decltype(state_)>::key_type;
   for (torch::optim::OptimizerParamGroup& group : param_groups_) {
     auto& options = static_cast<torch::optim::AdamOptions&>(group.options());
     std::map<int64_t, Bucket> buckets;
     for (const at::Tensor& p : group.params()) {
       if (!p.grad().defined()) continue;
       TORCH_CHECK(!p.grad().is_sparse(), "MultiTensorAdam does not support sparse gradients");
-      std::unique_ptr<torch::optim::OptimizerParamState>& slot = state_[StateKey<Key>(p)];
-      if (slot == nullptr) {
-        auto state = std::make_unique<torch::optim::AdamParamState>();
-        state->step(0);
-        state->exp_avg(at::zeros_like(p, at::MemoryFormat::Preserve));
-        state->exp_avg_sq(at::zeros_like(p, at::MemoryFormat::Preserve));
-        if (options.amsgrad()) state->max_exp_avg_sq(at::zeros_like(p, at::MemoryFormat::Preserve));
-        slot = std::move(state);
-      }
-      auto& state = static_cast<torch::optim::AdamParamState&>(*slot);
+      torch::optim::AdamParamState& state = StateOf(p, options);
       state.step(state.step() + 1);
-      Bucket& b = buckets[state.step()];
-      b.params.push_back(p);
-      b.grads.push_back(p.grad());
-      b.exp_avg.push_back(state.exp_avg());
-      b.exp_avg_sq.push_back(state.exp_avg_sq());
-      if (options.amsgrad()) b.max_exp_avg_sq.push_back(state.max_exp_avg_sq());
+      buckets[state.step()].Add(p, state);
     }
     for (auto& [step, bucket] : buckets) Update(bucket, step, options);
   }

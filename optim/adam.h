@@ -31,6 +31,9 @@ class MultiTensorAdam : public torch::optim::Adam {
 
  private:
   void CapturableStep();
+  // The parameter's Adam state, created (zero moments, step 0) on its first step.
+  torch::optim::AdamParamState& StateOf(const at::Tensor& p,
+                                        const torch::optim::AdamOptions& options);
 
   struct DeviceScalars {
     at::Tensor step;  // float32, as PyTorch's capturable Adam keeps it

@@ -125,33 +125,30 @@ import json, os, sys
 out, sizes = sys.argv[1], [int(s) for s in sys.argv[2].split(",")]
 GFLOP_256 = 362.0  # one 256x256 image, one train step (DESIGN.md section 4); scales with pixels
 PEAK_TFLOPS = 989.0  # H100/H200 SXM dense bf16, the spec sheet's figure
-rows = []
-for name in ["fp32_deterministic", "fp32_fast", "bf16_fast", "bf16_fast_graph"]:
-    path = os.path.join(out, "cpp_%s.json" % name)
-    name = "C++ " + name
+
+
+def cpp_cells(path):  # {size: (images/s, peak bytes)} from Google Benchmark's JSON
     cells = {}
-    if not os.path.exists(path):
-        rows.append((name, cells))
-        continue
     for b in json.load(open(path))["benchmarks"]:
-        if "items_per_second" not in b:  # skipped with an error (in bench.log)
-            continue
-        size = int(b["name"].split("size:")[1].split("/")[0])
-        cells[size] = (b["items_per_second"], b.get("peak_gpu_bytes", -1))
-    rows.append((name, cells))
-for name in ["eager_fp32", "eager_bf16_cl", "compile_bf16_cl"]:
-    path = os.path.join(out, "py_%s.txt" % name)
-    name = "PyTorch " + name
-    cells = {}
-    if not os.path.exists(path):
-        rows.append((name, cells))
-        continue
-    for line in open(path):
-        if line.startswith("#") or not line.strip():
-            continue
-        f = line.split()
-        cells[int(f[1])] = (float(f[4]), float(f[7]))
-    rows.append((name, cells))
+        if "items_per_second" in b:  # else skipped with an error (in bench.log)
+            size = int(b["name"].split("size:")[1].split("/")[0])
+            cells[size] = (b["items_per_second"], b.get("peak_gpu_bytes", -1))
+    return cells
+
+
+def py_cells(path):  # the same from bench_models.py's lines
+    fields = [l.split() for l in open(path) if l.strip() and not l.startswith("#")]
+    return {int(f[1]): (float(f[4]), float(f[7])) for f in fields}
+
+
+rows = []
+for prefix, file, read, names in [
+        ("C++", "cpp_%s.json", cpp_cells,
+         ["fp32_deterministic", "fp32_fast", "bf16_fast", "bf16_fast_graph"]),
+        ("PyTorch", "py_%s.txt", py_cells, ["eager_fp32", "eager_bf16_cl", "compile_bf16_cl"])]:
+    for name in names:
+        path = os.path.join(out, file % name)
+        rows.append(("%s %s" % (prefix, name), read(path) if os.path.exists(path) else {}))
 gpu = open(os.path.join(out, "gpu.txt")).read().strip()
 print("QuickFCN train step (64 filters, 5x5, Adam), %s, images/s (higher is better);" % gpu)
 print("peak = allocator peak over the timed steps; %% = share of %.0f TFLOP/s bf16 at %.0f GFLOP"
