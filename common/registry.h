@@ -1,7 +1,9 @@
 #ifndef NERVE_MTL_COMMON_REGISTRY_H_
 #define NERVE_MTL_COMMON_REGISTRY_H_
 
+#include <cstdlib>
 #include <functional>
+#include <iostream>
 #include <map>
 #include <string>
 #include <utility>
@@ -9,29 +11,36 @@
 
 namespace nerve_mtl {
 
-// Maps names in specs to factories, as MediaPipe's registries do. Each component registers
-// itself from its own translation unit (its cc_library has alwayslink = 1), so a binary knows
-// exactly the components it links: a per-experiment target links one model and one strategy.
-template <typename Factory>
+// Maps names in specs to entries (a factory and the validator beside it), as MediaPipe's
+// registries do. Each component registers itself from its own translation unit (its cc_library
+// has alwayslink = 1), so a binary knows exactly the components it links: a per-experiment
+// target links one model and one strategy.
+template <typename Entry>
 class Registry {
  public:
-  static bool Register(const std::string& name, Factory factory) {
-    return Map().emplace(name, std::move(factory)).second;
+  // A name registered twice is a programming error that would otherwise pick one of the two
+  // silently, depending on link order; it stops the program before main().
+  static bool Register(const std::string& name, Entry entry) {
+    if (!Map().emplace(name, std::move(entry)).second) {
+      std::cerr << "nerve-mtl: '" << name << "' is registered twice\n";
+      std::abort();
+    }
+    return true;
   }
   // nullptr when `name` is not linked in.
-  static const Factory* Find(const std::string& name) {
+  static const Entry* Find(const std::string& name) {
     auto it = Map().find(name);
     return it == Map().end() ? nullptr : &it->second;
   }
   static std::vector<std::string> Names() {
     std::vector<std::string> names;
-    for (const auto& [name, factory] : Map()) names.push_back(name);
+    for (const auto& [name, entry] : Map()) names.push_back(name);
     return names;
   }
 
  private:
-  static std::map<std::string, Factory>& Map() {
-    static auto* map = new std::map<std::string, Factory>();
+  static std::map<std::string, Entry>& Map() {
+    static auto* map = new std::map<std::string, Entry>();
     return *map;
   }
 };

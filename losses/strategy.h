@@ -59,11 +59,24 @@ class MultitaskStrategy {
 using StrategyFactory =
     std::function<absl::StatusOr<std::unique_ptr<MultitaskStrategy>>(const LossSpec&)>;
 
-// Builds the registered strategy spec.strategy(); an unknown name lists the linked ones.
+// Checks a spec's options without building anything (so a study can refuse a bad row before
+// any row trains): InvalidArgument naming the field.
+using StrategyValidator = std::function<absl::Status(const LossSpec&)>;
+
+// The registered strategy spec.strategy() accepts `spec`: an unknown name lists the linked
+// ones, then the strategy's own validator runs.
+absl::Status ValidateLossSpec(const LossSpec& spec);
+
+// Builds the registered strategy spec.strategy() after ValidateLossSpec.
 absl::StatusOr<std::unique_ptr<MultitaskStrategy>> CreateStrategy(const LossSpec& spec);
 
-// Used by each strategy's translation unit.
-bool RegisterStrategy(const std::string& name, StrategyFactory factory);
+// Names of the strategies linked into this binary, sorted.
+std::vector<std::string> RegisteredStrategies();
+
+// Used by each strategy's translation unit; a strategy without options to check passes no
+// validator.
+bool RegisterStrategy(const std::string& name, StrategyFactory factory,
+                      StrategyValidator validator = nullptr);
 
 }  // namespace nerve_mtl::losses
 

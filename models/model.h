@@ -57,11 +57,24 @@ class MultitaskModelImpl : public torch::nn::Module {
 using ModelFactory =
     std::function<absl::StatusOr<std::shared_ptr<MultitaskModelImpl>>(const ModelSpec&)>;
 
-// Builds the registered model spec.name(); an unknown name lists the linked ones.
+// Checks a spec's options without building anything (so a study can refuse a bad row before
+// any row trains): InvalidArgument naming the field.
+using ModelValidator = std::function<absl::Status(const ModelSpec&)>;
+
+// The registered model spec.name() accepts `spec`: an unknown name lists the linked ones, then
+// the model's own validator runs.
+absl::Status ValidateModelSpec(const ModelSpec& spec);
+
+// Builds the registered model spec.name() after ValidateModelSpec.
 absl::StatusOr<std::shared_ptr<MultitaskModelImpl>> CreateModel(const ModelSpec& spec);
 
+// Names of the models linked into this binary, sorted.
+std::vector<std::string> RegisteredModels();
+
 // Used by each model's translation unit: `static bool registered = RegisterModel("quicknat", ...)`.
-bool RegisterModel(const std::string& name, ModelFactory factory);
+// A model without options to check passes no validator.
+bool RegisterModel(const std::string& name, ModelFactory factory,
+                   ModelValidator validator = nullptr);
 
 }  // namespace nerve_mtl::models
 

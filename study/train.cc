@@ -18,7 +18,6 @@
 #include "common/cli.h"
 #include "common/compute.h"
 #include "common/progress.h"
-#include "common/registry.h"
 #include "common/textproto.h"
 #include "common/threads.h"
 #include "google/protobuf/text_format.h"
@@ -66,9 +65,9 @@ absl::StatusOr<Experiment> FromStudy(const std::string& path, const std::string&
 
 absl::Status Run() {
   if (absl::GetFlag(FLAGS_list_linked)) {
-    std::cout << "models: " << absl::StrJoin(Registry<models::ModelFactory>::Names(), " ")
+    std::cout << "models: " << absl::StrJoin(models::RegisteredModels(), " ")
               << "\nstrategies: "
-              << absl::StrJoin(Registry<losses::StrategyFactory>::Names(), " ") << std::endl;
+              << absl::StrJoin(losses::RegisteredStrategies(), " ") << std::endl;
     return absl::OkStatus();
   }
   const std::string spec_path = ResolveInputPath(absl::GetFlag(FLAGS_spec));
