@@ -3,7 +3,7 @@
 # (no Bazel needed):
 #   tools/gpu_check.sh [DEBS_DIR]
 # DEBS_DIR holds Debian packages of the other C++ libraries
-# (../shared/gpu/fetch-debs.sh DEBS_DIR libgmock-dev libjpeg62-turbo),
+# (tools/fetch_debs.sh DEBS_DIR, on a Debian 12 machine),
 # for hosts that lack them; they are unpacked into a private prefix, nothing is installed.
 #  1. builds the benchmark and the tests below with CMake against python3's LibTorch;
 #  2. runs //common:compute_test and //study:trainer_test, the latter's loss-curve test again on
