@@ -128,12 +128,32 @@ absl::StatusOr<PatientSplit> KFoldSplit(const std::vector<std::string>& patients
   }
   std::vector<std::string> order = patients;
   Shuffle(&order, seed);
-  PatientSplit split;
-  const int val_fold = (spec.fold() + 1) % k;
+  // Position i belongs to fold i*k/n: fold sizes differ by at most one.
+  std::vector<int> fold_of(n);
+  std::vector<int> fold_size(k, 0);
   for (int i = 0; i < n; ++i) {
-    // Fold f holds positions [f*n/k, (f+1)*n/k): sizes differ by at most one.
-    const int f = static_cast<int>((static_cast<int64_t>(i) * k) / n);
-    (f == spec.fold() ? split.test : f == val_fold ? split.val : split.train).push_back(order[i]);
+    fold_of[i] = static_cast<int>((static_cast<int64_t>(i) * k) / n);
+    ++fold_size[fold_of[i]];
+  }
+  const int val_fold = (spec.fold() + 1) % k;
+  if (spec.val_patients() < 0 || spec.val_patients() > fold_size[val_fold]) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "split.kfold.val_patients must be in [0, ", fold_size[val_fold], "] (the size of fold ",
+        val_fold, "), got ", spec.val_patients()));
+  }
+  const int val_patients = spec.val_patients() == 0 ? fold_size[val_fold] : spec.val_patients();
+  PatientSplit split;
+  int taken_for_val = 0;
+  for (int i = 0; i < n; ++i) {
+    const int f = fold_of[i];
+    if (f == spec.fold()) {
+      split.test.push_back(order[i]);
+    } else if (f == val_fold && taken_for_val < val_patients) {
+      split.val.push_back(order[i]);
+      ++taken_for_val;
+    } else {
+      split.train.push_back(order[i]);
+    }
   }
   return split;
 }

@@ -83,6 +83,45 @@ TEST(SplitPatientsTest, KFoldTestFoldsCoverEveryPatientOnce) {
   EXPECT_THAT(tested, UnorderedElementsAreArray(patients));
 }
 
+// The study's cross-validation: 12 patients, 4 folds of 3 test patients, 1 validation patient
+// from the next fold, 8 training patients; every patient tested once and validated at most once.
+TEST(SplitPatientsTest, KFoldWithOneValidationPatient) {
+  const auto patients = Patients(12);
+  std::multiset<std::string> tested, validated;
+  for (int fold = 0; fold < 4; ++fold) {
+    SplitSpec spec;
+    spec.mutable_kfold()->set_folds(4);
+    spec.mutable_kfold()->set_fold(fold);
+    spec.mutable_kfold()->set_val_patients(1);
+    auto s = SplitPatients(patients, spec, 5);
+    ASSERT_TRUE(s.ok()) << s.status();
+    ExpectPartition(*s, patients);
+    EXPECT_EQ(s->test.size(), 3u);
+    EXPECT_EQ(s->val.size(), 1u);
+    EXPECT_EQ(s->train.size(), 8u);
+    tested.insert(s->test.begin(), s->test.end());
+    validated.insert(s->val.begin(), s->val.end());
+    // The validation patient comes from the fold tested next.
+    SplitSpec next = spec;
+    next.mutable_kfold()->set_fold((fold + 1) % 4);
+    next.mutable_kfold()->clear_val_patients();
+    auto n = SplitPatients(patients, next, 5);
+    ASSERT_TRUE(n.ok());
+    EXPECT_THAT(n->test, testing::Contains(s->val[0]));
+  }
+  EXPECT_THAT(tested, UnorderedElementsAreArray(patients));
+  EXPECT_EQ(validated.size(), 4u);
+  EXPECT_EQ(std::set<std::string>(validated.begin(), validated.end()).size(), 4u);
+}
+
+TEST(SplitPatientsTest, KFoldRefusesMoreValidationPatientsThanTheNextFoldHas) {
+  SplitSpec spec;
+  spec.mutable_kfold()->set_folds(4);
+  spec.mutable_kfold()->set_val_patients(4);
+  EXPECT_THAT(SplitPatients(Patients(12), spec, 0).status().message(),
+              HasSubstr("split.kfold.val_patients must be in [0, 3] (the size of fold 1), got 4"));
+}
+
 TEST(SplitPatientsTest, BadSpecsNameTheField) {
   SplitSpec both;
   both.mutable_holdout()->add_val("p1");
