@@ -45,7 +45,8 @@ void BatchLoader::StartEpoch(int64_t epoch) {
   epoch_ = epoch;
   std::vector<int> order = indices_;
   if (options_.shuffle) {
-    Rng rng(DeriveSeed(spec_.seed(), {kShuffleStream, static_cast<uint64_t>(epoch)}));
+    Rng rng(DeriveSeed(spec_.seed(),
+                       {kShuffleStream, options_.seed, static_cast<uint64_t>(epoch)}));
     for (size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[rng.UniformInt(i)]);
   }
   batches_.clear();
@@ -116,7 +117,7 @@ Batch BatchLoader::MakeBatch(const std::vector<int>& examples, int64_t epoch) co
       augmented = e.image;
       augmented_mask = e.mask;
       Augment(spec_.augmentation(),
-              DeriveSeed(spec_.seed(), {kAugmentStream, static_cast<uint64_t>(epoch),
+              DeriveSeed(spec_.seed(), {kAugmentStream, options_.seed, static_cast<uint64_t>(epoch),
                                         static_cast<uint64_t>(examples[i])}),
               &augmented, &augmented_mask);
       image = &augmented;

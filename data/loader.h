@@ -32,10 +32,15 @@ struct LoaderOptions {
   bool drop_last = false;  // Drop a last, smaller batch.
   int workers = 0;         // Threads assembling batches; 0 assembles them in Next().
   int prefetch = 2;        // Batches a worker may prepare ahead of the consumer.
+  // The experiment's seed. With DataSpec.seed it seeds each epoch's order and augmentation, so
+  // two experiment seeds see the same images in different batches and augmentations (the data
+  // itself and its split depend on DataSpec.seed alone).
+  uint64_t seed = 0;
 };
 
 // Batches a subset of a data set, in the spirit of torch::data's DataLoader but deterministic:
-// the order of an epoch and every augmentation draw derive from (DataSpec.seed, epoch, example),
+// the order of an epoch and every augmentation draw derive from (DataSpec.seed, the options'
+// seed, epoch, example),
 // so batches are identical for any number of workers. Workers prepare batches ahead of Next().
 class BatchLoader {
  public:

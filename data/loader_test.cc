@@ -2,6 +2,7 @@
 
 #include <ATen/Functions.h>
 
+#include <algorithm>
 #include <set>
 #include <vector>
 
@@ -63,6 +64,38 @@ TEST(BatchLoaderTest, ShapesValuesAndCoverage) {
   EXPECT_EQ(batches[0].labels[2].item<int64_t>(), 4 % 3);
   EXPECT_EQ(batches[0].masks.sum().item<int64_t>(), 4 * 8 * 3);
   EXPECT_FALSE(loader.Next().has_value());
+}
+
+TEST(BatchLoaderTest, TheExperimentSeedChangesOrderAndAugmentationNotTheImages) {
+  const Dataset d = Numbered(12, 8, 6);
+  std::vector<int> all(12);
+  for (int i = 0; i < 12; ++i) all[i] = i;
+  LoaderOptions options;
+  options.batch_size = 12;
+  options.shuffle = true;
+  options.augment = true;
+  options.seed = 1;
+  BatchLoader a(d, all, Spec(8, 6), options), same(d, all, Spec(8, 6), options);
+  options.seed = 2;
+  BatchLoader b(d, all, Spec(8, 6), options);
+  const Batch ea = Epoch(&a)[0], esame = Epoch(&same)[0], eb = Epoch(&b)[0];
+  EXPECT_EQ(ea.indices, esame.indices);
+  EXPECT_TRUE(ea.images.equal(esame.images));
+  EXPECT_NE(ea.indices, eb.indices);
+  // Both epochs hold the same 12 examples.
+  std::vector<int> sa = ea.indices, sb = eb.indices;
+  std::sort(sa.begin(), sa.end());
+  std::sort(sb.begin(), sb.end());
+  EXPECT_EQ(sa, sb);
+  // Some augmented image differs between the seeds (hflip and elastic at p = 0.5 each:
+  // over 12 examples, the chance that no draw differs is negligible).
+  int differing = 0;
+  for (int k = 0; k < 12; ++k) {
+    const int64_t ia = std::find(ea.indices.begin(), ea.indices.end(), k) - ea.indices.begin();
+    const int64_t ib = std::find(eb.indices.begin(), eb.indices.end(), k) - eb.indices.begin();
+    differing += ea.images[ia].equal(eb.images[ib]) ? 0 : 1;
+  }
+  EXPECT_GT(differing, 0);
 }
 
 TEST(BatchLoaderTest, ShuffleIsSeededPerEpochAndCoversEveryExample) {

@@ -519,6 +519,7 @@ absl::StatusOr<Result> TrainExperiment(const Experiment& experiment,
   loader_options.shuffle = true;
   loader_options.augment = true;
   loader_options.workers = training.loader_workers();
+  loader_options.seed = resolved.seed();
   data::BatchLoader train_loader(data->dataset, data->split.train, resolved.data(),
                                  loader_options);
   const MonitorMetric monitor = EffectiveMonitor(training.monitor(), model);
