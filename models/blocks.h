@@ -1,4 +1,4 @@
-// QuickNAT's building blocks (Roy et al. 2018; DESIGN.md section 1), shared by every
+// QuickNAT's building blocks (Roy et al. 2018; docs/DESIGN.md section 1), shared by every
 // QuickNAT-family network: quicknat, quickclassifier, quickfcn, softquickfcn.
 #ifndef NERVE_MTL_MODELS_BLOCKS_H_
 #define NERVE_MTL_MODELS_BLOCKS_H_
@@ -145,7 +145,7 @@ struct EncoderOptions {
 
 // `depth` encoder blocks, then the bottleneck dense block (no pooling, no dropout).
 // Children: block0 .. block<depth-1>, bottleneck. With csse the bottleneck is followed by
-// squeeze-excitation too, as by every block (DESIGN.md); the reference code allocates that
+// squeeze-excitation too, as by every block (docs/DESIGN.md section 1); the reference code allocates that
 // layer but never applies it.
 class EncoderImpl : public torch::nn::Module {
  public:

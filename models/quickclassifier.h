@@ -1,5 +1,5 @@
 // The QuickNAT encoder as a single-task classifier, registered as "quickclassifier": the
-// classification branch that SoftQuickFCN pretrains on its own (DESIGN.md section 1).
+// classification branch that SoftQuickFCN pretrains on its own (docs/DESIGN.md section 1).
 #ifndef NERVE_MTL_MODELS_QUICKCLASSIFIER_H_
 #define NERVE_MTL_MODELS_QUICKCLASSIFIER_H_
 

@@ -1,4 +1,4 @@
-// QuickFCN: hard parameter sharing, registered as "quickfcn" (DESIGN.md section 1).
+// QuickFCN: hard parameter sharing, registered as "quickfcn" (docs/DESIGN.md section 1).
 #ifndef NERVE_MTL_MODELS_QUICKFCN_H_
 #define NERVE_MTL_MODELS_QUICKFCN_H_
 

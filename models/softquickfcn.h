@@ -1,5 +1,5 @@
 // SoftQuickFCN: soft parameter sharing with cross-stitch units, registered as "softquickfcn"
-// (DESIGN.md section 1).
+// (docs/DESIGN.md section 1).
 #ifndef NERVE_MTL_MODELS_SOFTQUICKFCN_H_
 #define NERVE_MTL_MODELS_SOFTQUICKFCN_H_
 

@@ -128,7 +128,7 @@ fi
 import json, os, sys
 
 out, sizes = sys.argv[1], [int(s) for s in sys.argv[2].split(",")]
-GFLOP_256 = 362.0  # one 256x256 image, one train step (DESIGN.md section 4); scales with pixels
+GFLOP_256 = 362.0  # one 256x256 image, one train step (docs/DESIGN.md section 4); scales with pixels
 PEAK_TFLOPS = 989.0  # H100/H200 SXM dense bf16, the spec sheet's figure
 
 
