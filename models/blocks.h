@@ -145,8 +145,8 @@ struct EncoderOptions {
 
 // `depth` encoder blocks, then the bottleneck dense block (no pooling, no dropout).
 // Children: block0 .. block<depth-1>, bottleneck. With csse the bottleneck is followed by
-// squeeze-excitation too, as by every block (docs/DESIGN.md section 1); the reference code allocates that
-// layer but never applies it.
+// squeeze-excitation too, as by every block (docs/DESIGN.md section 1); the reference code
+// allocates that layer but never applies it.
 class EncoderImpl : public torch::nn::Module {
  public:
   explicit EncoderImpl(const EncoderOptions& options);
