@@ -7,11 +7,12 @@
 
 namespace nerve_mtl::optim {
 
-// torch::optim::Adam with the same options, parameter groups, state and checkpoints, whose step()
-// updates each group with multi-tensor (_foreach) kernels: on a GPU about ten kernel launches a
-// group instead of about ten a parameter (QuickFCN has over 100 parameter tensors). On the CPU
-// LibTorch runs the same per-tensor kernels in the same order, so results there are bit-identical
-// to torch::optim::Adam's (optim/adam_test.cc).
+// torch::optim::Adam with the same options, parameter groups, state and checkpoints, and a faster
+// step(). On a GPU it updates each group with multi-tensor (_foreach) kernels: about ten kernel
+// launches a group instead of about ten a parameter (QuickFCN has over 100 parameter tensors).
+// On the CPU, where _foreach is the slow path, each parameter takes one pass over memory
+// (optim/adam_cpu.h), parallel over the cores, bit-identical to torch::optim::Adam's result
+// (optim/adam_test.cc).
 class MultiTensorAdam : public torch::optim::Adam {
  public:
   using torch::optim::Adam::Adam;
