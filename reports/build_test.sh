@@ -50,6 +50,10 @@ done
 [[ -s "$tmp/results/report/report.json" && -s "$tmp/results/report/report.md" ]] || fail "no report"
 [[ -s "$tmp/results/report/plots/train_loss.svg" ]] || fail "no plots/train_loss.svg"
 grep -qF '\toprule' "$tmp/results/report/segmentation.tex" || fail "segmentation.tex lacks \\toprule"
+# The protocol read from the specs.
+grep -qF "## Protocol" "$tmp/results/report/report.md" || fail "report.md lacks ## Protocol"
+grep -qF '| QuickNAT | 2 | 20 |' "$tmp/results/report/segmentation.md" ||
+  fail "segmentation.md lacks the epoch budget"
 [[ -z "$(ls -A "$tmp/results" | grep '\.tmp-')" ]] || fail "temporary directory left behind"
 
 # The same results again: the same bytes.

@@ -15,6 +15,7 @@
 #include "common/files.h"
 #include "reports/check.h"
 #include "reports/plots.h"
+#include "reports/protocol.h"
 #include "reports/results_io.h"
 #include "reports/tables.h"
 
@@ -121,6 +122,8 @@ absl::StatusOr<bool> RunReportJob(ReportJob options) {
   absl::StatusOr<Report> report = BuildReport(*results, report_options);
   if (!report.ok()) return report.status();
   if (!options.check.empty()) return Check(*report, options);
+  const std::vector<std::string> labels = OrderLabels(*results, options.order);
+  report->sections.push_back(ProtocolSection(DescribeProtocol(*results, labels)));
   if (absl::Status s = Write(*results, *report, options); !s.ok()) return s;
   return true;
 }
