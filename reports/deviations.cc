@@ -31,7 +31,8 @@ const std::set<std::string>& TaskLosses() {
 template <typename T>
 std::string Shortest(T value) {
   char buffer[64];
-  const std::to_chars_result end = std::to_chars(buffer, buffer + sizeof(buffer), value, std::chars_format::general);
+  const std::to_chars_result end =
+      std::to_chars(buffer, buffer + sizeof(buffer), value, std::chars_format::general);
   return std::string(buffer, end.ptr);
 }
 
@@ -239,7 +240,8 @@ absl::StatusOr<Deviations> CompareWithOriginal(const std::vector<study::Result>&
     if (!fact.ours_oneof().empty()) {
       std::vector<std::string> values;
       for (const RowSpec& row : rows) {
-        absl::StatusOr<std::string> member = OneofMember(row.trial->experiment(), fact.ours_oneof());
+        absl::StatusOr<std::string> member =
+            OneofMember(row.trial->experiment(), fact.ours_oneof());
         if (!member.ok()) return member.status();
         if (std::find(values.begin(), values.end(), *member) == values.end()) {
           values.push_back(*member);
@@ -316,14 +318,14 @@ Section DeviationsSection(const Deviations& d) {
                                   absl::StrJoin(differences, ",\n"), "\n        ]\n      }"));
   }
   for (const FactLine& f : d.facts) {
-    facts.push_back(absl::StrCat("      {\"aspect\": ", JsonText(f.aspect), ", \"ours\": ",
-                                 JsonText(f.ours), ", \"original\": ", JsonText(f.original),
-                                 ", \"source\": ", JsonText(f.source), "}"));
+    facts.push_back(absl::StrCat(
+        "      {\"aspect\": ", JsonText(f.aspect), ", \"ours\": ", JsonText(f.ours),
+        ", \"original\": ", JsonText(f.original), ", \"source\": ", JsonText(f.source), "}"));
   }
-  section.json = absl::StrCat("{\n    \"not_compared\": ", JsonStrings(NotComparedFields()),
-                              ",\n    \"rows\": ", JsonList(networks),
-                              ",\n    \"groups\": ", JsonList(groups),
-                              ",\n    \"beyond_specs\": ", JsonList(facts), "\n  }");
+  section.json =
+      absl::StrCat("{\n    \"not_compared\": ", JsonStrings(NotComparedFields()),
+                   ",\n    \"rows\": ", JsonList(networks), ",\n    \"groups\": ", JsonList(groups),
+                   ",\n    \"beyond_specs\": ", JsonList(facts), "\n  }");
   return section;
 }
 

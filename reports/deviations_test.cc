@@ -36,25 +36,40 @@ Experiment Parse(const std::string& text) {
 
 TEST(DifferencesTest, HandWrittenPairGivesTheHandListedDifferences) {
   const Experiment ours = Parse(R"pb(
-    name: "ours" seed: 3
+    name: "ours"
+    seed: 3
     data {
-      phantom {} height: 48 width: 48 split {} augmentation { hflip_probability: 0.5 } seed: 7
+      phantom {}
+      height: 48
+      width: 48
+      split {}
+      augmentation { hflip_probability: 0.5 }
+      seed: 7
     }
     model { name: "quickfcn" filters: 16 kernel_size: 3 head: HEAD_GLOBAL_AVERAGE_POOL }
-    loss { strategy: "uncertainty" dice { smooth: 1 } linear { classification_weight: 0.5 } }
+    loss {
+      strategy: "uncertainty"
+      dice { smooth: 1 }
+      linear { classification_weight: 0.5 }
+    }
     training { learning_rate: 0.005 loader_workers: 4 }
   )pb");
   const Experiment original = Parse(R"pb(
-    name: "original" seed: 0
+    name: "original"
+    seed: 0
     training { loader_workers: 1 learning_rate: 0.0001 }
     data {
-      width: 400 height: 400
+      width: 400
+      height: 400
       split { holdout { val_fraction: 0.1 } }
       augmentation { elastic_probability: 0.5 hflip_probability: 0 }
       seed: 0
     }
     model { name: "quickfcn" filters: 64 kernel_size: 3 head: HEAD_FLATTEN }
-    loss { dice { smooth: 0.0001 include_background: true } linear { classification_weight: 0.1 } }
+    loss {
+      dice { smooth: 0.0001 include_background: true }
+      linear { classification_weight: 0.1 }
+    }
   )pb");
   // By hand: names, seeds and loader threads are bookkeeping; ours sets no split member, so
   // the holdout's default val_fraction 0.1 is compared and agrees; equal kernel sizes and model
@@ -94,10 +109,16 @@ TEST(DifferencesTest, OneofMembersAndListsCompareAsWholes) {
 TEST(DifferencesTest, StrategyOptionsAreComparedForRowsOfThatStrategy) {
   const Experiment original = Parse("loss { linear { classification_weight: 0.1 } }");
   const std::vector<Difference> expected = {{"loss.linear.classification_weight", "0.03", "0.1"}};
-  EXPECT_EQ(Differences(Parse(R"pb(loss { strategy: "linear" linear { classification_weight: 0.03 } })pb"),
+  EXPECT_EQ(Differences(Parse(R"pb(loss {
+                                     strategy: "linear"
+                                     linear { classification_weight: 0.03 }
+                                   })pb"),
                         original),
             expected);
-  EXPECT_TRUE(Differences(Parse(R"pb(loss { strategy: "dwa" linear { classification_weight: 0.03 } })pb"),
+  EXPECT_TRUE(Differences(Parse(R"pb(loss {
+                                       strategy: "dwa"
+                                       linear { classification_weight: 0.03 }
+                                     })pb"),
                           original)
                   .empty());
 }
@@ -114,7 +135,8 @@ study::Result Row(const std::string& label, const std::string& text) {
 Original TinyOriginal() {
   Original original;
   original.networks["quicknat"] = Parse(R"pb(
-    model { name: "quicknat" filters: 64 } data { height: 400 }
+    model { name: "quicknat" filters: 64 }
+    data { height: 400 }
   )pb");
   OriginalFact* data = original.facts.add_fact();
   data->set_aspect("data");
@@ -131,9 +153,18 @@ Original TinyOriginal() {
 
 TEST(DeviationsTest, SharedDifferencesAreListedOnceAndTheSectionReadsAsWrittenByHand) {
   const std::vector<study::Result> results = {
-      Row("Wide", R"pb(data { phantom {} height: 48 } model { name: "quicknat" filters: 64 })pb"),
-      Row("Narrow", R"pb(data { phantom {} height: 48 } model { name: "quicknat" filters: 16 })pb"),
-      Row("Other", R"pb(data { phantom {} } model { name: "mystery" })pb"),
+      Row("Wide", R"pb(data {
+                         phantom {}
+                         height: 48
+                       }
+                       model { name: "quicknat" filters: 64 })pb"),
+      Row("Narrow", R"pb(data {
+                           phantom {}
+                           height: 48
+                         }
+                         model { name: "quicknat" filters: 16 })pb"),
+      Row("Other", R"pb(data { phantom {} }
+                        model { name: "mystery" })pb"),
   };
   absl::StatusOr<Deviations> d =
       CompareWithOriginal(results, {"Narrow", "Wide", "Other"}, TinyOriginal());
@@ -207,9 +238,10 @@ TEST(DeviationsTest, SharedDifferencesAreListedOnceAndTheSectionReadsAsWrittenBy
 }
 
 TEST(DeviationsTest, RowsWithoutDifferencesAreNamed) {
-  absl::StatusOr<Deviations> d = CompareWithOriginal(
-      {Row("Same", R"pb(data { height: 400 } model { name: "quicknat" filters: 64 })pb")},
-      {"Same"}, TinyOriginal());
+  absl::StatusOr<Deviations> d =
+      CompareWithOriginal({Row("Same", R"pb(data { height: 400 }
+                                            model { name: "quicknat" filters: 64 })pb")},
+                          {"Same"}, TinyOriginal());
   ASSERT_TRUE(d.ok()) << d.status();
   EXPECT_TRUE(d->groups.empty());
   EXPECT_EQ(d->identical, (std::vector<std::string>{"Same"}));
@@ -219,8 +251,8 @@ TEST(DeviationsTest, RowsWithoutDifferencesAreNamed) {
 TEST(DeviationsTest, AFactNamingNoOneofIsAnError) {
   Original original = TinyOriginal();
   original.facts.mutable_fact(0)->set_ours_oneof("data.sauce");
-  absl::StatusOr<Deviations> d = CompareWithOriginal(
-      {Row("A", R"pb(model { name: "quicknat" })pb")}, {"A"}, original);
+  absl::StatusOr<Deviations> d =
+      CompareWithOriginal({Row("A", R"pb(model { name: "quicknat" })pb")}, {"A"}, original);
   EXPECT_EQ(d.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(d.status().message().find("no oneof 'sauce'"), std::string::npos) << d.status();
 }
@@ -245,22 +277,41 @@ void LeafPaths(const google::protobuf::Descriptor* type, const std::string& pref
 const std::set<std::string>& UnstatedByTheOriginal() {
   static const auto* const kFields = new std::set<std::string>{
       // The original's data were private images, no phantom or Kaggle set (facts: "data").
-      "data.phantom.patients", "data.phantom.images_per_patient", "data.phantom.empty_fraction",
-      "data.phantom.duplicate_fraction", "data.kaggle.max_images", "data.manifest.class_names",
+      "data.phantom.patients",
+      "data.phantom.images_per_patient",
+      "data.phantom.empty_fraction",
+      "data.phantom.duplicate_fraction",
+      "data.kaggle.max_images",
+      "data.manifest.class_names",
       // Patient ids of another data set; the original did not cross-validate.
-      "data.split.holdout.val", "data.split.holdout.test", "data.split.kfold.folds",
+      "data.split.holdout.val",
+      "data.split.holdout.test",
+      "data.split.kfold.folds",
       "data.split.kfold.fold",
       // Not stated by the paper or code as far as known.
-      "data.resize", "data.augmentation.elastic_alpha", "data.augmentation.elastic_sigma",
-      "data.normalization.mode", "data.normalization.mean", "data.normalization.std",
-      "loss.dice.per_image", "loss.cross_entropy.class_weights",
-      "loss.uncertainty.initial_log_variance", "loss.uncertainty.segmentation_regression_like",
-      "loss.uncertainty.lr_multiplier", "loss.scheduled.schedule_epochs", "training.epochs",
-      "training.early_stopping_patience", "training.monitor", "training.pretrain_epochs",
+      "data.resize",
+      "data.augmentation.elastic_alpha",
+      "data.augmentation.elastic_sigma",
+      "data.normalization.mode",
+      "data.normalization.mean",
+      "data.normalization.std",
+      "loss.dice.per_image",
+      "loss.cross_entropy.class_weights",
+      "loss.uncertainty.initial_log_variance",
+      "loss.uncertainty.segmentation_regression_like",
+      "loss.uncertainty.lr_multiplier",
+      "loss.scheduled.schedule_epochs",
+      "training.epochs",
+      "training.early_stopping_patience",
+      "training.monitor",
+      "training.pretrain_epochs",
       // Does not apply: uniform init ignores the fixed weight; the original had no pixel-weighted
       // segmentation cross-entropy, no DWA, no GradNorm.
-      "model.cross_stitch_self_weight", "loss.cross_entropy.quicknat_pixel_weights",
-      "loss.cross_entropy.boundary_weight", "loss.dwa.temperature", "loss.gradnorm.alpha",
+      "model.cross_stitch_self_weight",
+      "loss.cross_entropy.quicknat_pixel_weights",
+      "loss.cross_entropy.boundary_weight",
+      "loss.dwa.temperature",
+      "loss.gradnorm.alpha",
       "loss.gradnorm.weight_lr",
       // The original ran several strategies; each row's is its own choice.
       "loss.strategy",
@@ -293,8 +344,8 @@ TEST(CommittedOriginalTest, EverySpecFieldIsStatedBookkeepingOrListedAsUnstated)
   LeafPaths(Experiment::descriptor(), "", &leaves);
   for (const std::string& path : leaves) {
     const bool bookkeeping = std::find(skipped.begin(), skipped.end(), path) != skipped.end();
-    const int kinds = stated.count(path) + (bookkeeping ? 1 : 0) +
-                      UnstatedByTheOriginal().count(path);
+    const int kinds =
+        stated.count(path) + (bookkeeping ? 1 : 0) + UnstatedByTheOriginal().count(path);
     EXPECT_GE(kinds, 1) << path << ": state the original's value in study/original/ or list it "
                         << "as unstated here";
     EXPECT_FALSE(stated.count(path) > 0 && UnstatedByTheOriginal().count(path) > 0)

@@ -41,8 +41,8 @@ absl::StatusOr<Original> ReadOriginal(const std::string& dir) {
     return absl::NotFoundError(absl::StrCat(dir, ": no ", kOriginalFactsFile));
   }
   for (const OriginalFact& fact : original.facts.fact()) {
-    const std::string where = absl::StrCat(dir, "/", kOriginalFactsFile, ": fact '",
-                                           fact.aspect(), "'");
+    const std::string where =
+        absl::StrCat(dir, "/", kOriginalFactsFile, ": fact '", fact.aspect(), "'");
     if (fact.aspect().empty() || fact.original().empty()) {
       return absl::InvalidArgumentError(absl::StrCat(where, ": needs aspect and original"));
     }

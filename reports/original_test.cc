@@ -97,8 +97,7 @@ TEST(OriginalTest, FactNeedsExactlyOneOfOursAndOursOneof) {
         "fact { aspect: \"data\" ours: \"x\" ours_oneof: \"data.source\" original: \"y\" }\n");
   absl::StatusOr<Original> original = ReadOriginal(dir.string());
   EXPECT_EQ(original.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_NE(original.status().message().find("fact 'data': needs exactly one"),
-            std::string::npos)
+  EXPECT_NE(original.status().message().find("fact 'data': needs exactly one"), std::string::npos)
       << original.status();
 }
 

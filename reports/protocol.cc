@@ -68,10 +68,10 @@ std::string CheckpointRule(const Result& r) {
 std::string LearningRateRule(const Result& r) {
   const study::Experiment& e = r.experiment();
   const TrainingSpec& t = e.training();
-  std::string rule = absl::StrCat(t.amsgrad() ? "Adam (amsgrad)" : "Adam", ", lr ",
-                                  Number(t.learning_rate()), ", weight decay ",
-                                  Number(t.weight_decay()), ", StepLR x", Number(t.lr_gamma()),
-                                  " every ", t.lr_step_epochs(), " epochs");
+  std::string rule =
+      absl::StrCat(t.amsgrad() ? "Adam (amsgrad)" : "Adam", ", lr ", Number(t.learning_rate()),
+                   ", weight decay ", Number(t.weight_decay()), ", StepLR x", Number(t.lr_gamma()),
+                   " every ", t.lr_step_epochs(), " epochs");
   // Parameter groups with their own rate (study/trainer.cc, the optimiser's groups).
   if (e.model().name() == "softquickfcn") {
     absl::StrAppend(&rule, "; cross-stitch alpha lr ", Number(t.learning_rate()), " x ",
@@ -175,8 +175,9 @@ Section ProtocolSection(const Protocol& p) {
   } else if (p.equal_budgets) {
     equal = absl::StrCat("equal, ", p.budget_totals.front(), " epochs for every row.");
   } else {
-    equal = "**UNEQUAL across rows**: rows with different budgets are not a like-for-like "
-            "comparison.";
+    equal =
+        "**UNEQUAL across rows**: rows with different budgets are not a like-for-like "
+        "comparison.";
   }
   absl::StrAppend(&md,
                   "- **Epoch budget** (\"Epochs\" in the tables; soft sharing: pretraining epochs "
@@ -198,8 +199,8 @@ Section ProtocolSection(const Protocol& p) {
                                    ", \"rows\": ", JsonRows(p.budget[i]), "}"));
   }
   section.json = absl::StrCat(
-      "{\n    \"checkpoint\": ", JsonRules(p.checkpoint), ",\n    \"learning_rate\": ",
-      JsonRules(p.learning_rate), ",\n    \"epoch_budget\": ",
+      "{\n    \"checkpoint\": ", JsonRules(p.checkpoint),
+      ",\n    \"learning_rate\": ", JsonRules(p.learning_rate), ",\n    \"epoch_budget\": ",
       budgets.empty() ? "[]" : absl::StrCat("[\n", absl::StrJoin(budgets, ",\n"), "\n    ]"),
       ",\n    \"equal_epoch_budgets\": ", p.equal_budgets ? "true" : "false", "\n  }");
   return section;

@@ -16,9 +16,9 @@ study::Result Trial(const std::string& label, int seed, bool ok, const std::stri
 }
 
 TEST(RowSpecsTest, PicksTheFirstSuccessfulTrialBySeedInLabelOrder) {
-  const std::vector<study::Result> results = {
-      Trial("B", 0, false, "b0"), Trial("B", 2, true, "b2"), Trial("B", 1, true, "b1"),
-      Trial("A", 0, true, "a0"),  Trial("C", 0, false, "c0")};
+  const std::vector<study::Result> results = {Trial("B", 0, false, "b0"), Trial("B", 2, true, "b2"),
+                                              Trial("B", 1, true, "b1"), Trial("A", 0, true, "a0"),
+                                              Trial("C", 0, false, "c0")};
   const std::vector<RowSpec> rows = RowSpecs(results, {"B", "missing", "A", "C"});
   ASSERT_EQ(rows.size(), 3u);
   EXPECT_EQ(rows[0].label, "B");

@@ -690,8 +690,7 @@ std::string RenderLatex(const Report& report, const Table& table) {
   absl::StrAppend(&out, "% Needs \\usepackage{booktabs}.\n");
   const bool tested = !table.baseline.empty();
   absl::StrAppend(&out, "\\begin{tabular}{lr", table.budget_column ? "r" : "",
-                  std::string(table.columns.size(), 'r'),
-                  tested ? "r" : "", "}\n\\toprule\n");
+                  std::string(table.columns.size(), 'r'), tested ? "r" : "", "}\n\\toprule\n");
   absl::StrAppend(&out, "Model & $n$", table.budget_column ? " & Epochs" : "");
   for (const Column& c : table.columns) absl::StrAppend(&out, " & ", LatexEscape(c.title));
   if (tested) absl::StrAppend(&out, " & $p$ vs ", LatexEscape(table.baseline));
