@@ -23,6 +23,8 @@ ABSL_FLAG(std::string, check, "",
 ABSL_FLAG(double, tolerance, 1e-6, "With --check: largest absolute change that is not reported");
 ABSL_FLAG(bool, plots, true, "Draw plots/ with gnuplot");
 ABSL_FLAG(std::string, gnuplot, "/usr/bin/gnuplot", "The gnuplot binary");
+ABSL_FLAG(std::string, original, "//study/original",
+          "The original study's configuration, for the deviations section; empty: leave it out");
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
@@ -41,6 +43,9 @@ int main(int argc, char** argv) {
   options.tolerance = absl::GetFlag(FLAGS_tolerance);
   options.plots = absl::GetFlag(FLAGS_plots);
   options.gnuplot = absl::GetFlag(FLAGS_gnuplot);
+  if (!absl::GetFlag(FLAGS_original).empty()) {
+    options.original = nerve_mtl::ResolveUserPath(absl::GetFlag(FLAGS_original));
+  }
   const absl::StatusOr<bool> clean = nerve_mtl::reports::RunReportJob(std::move(options));
   if (!clean.ok()) return nerve_mtl::ReportFailure("build", clean.status());
   return *clean ? 0 : 1;

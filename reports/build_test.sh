@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# //reports:build writes every table and plot for good results, and --check finds the numbers
+# //reports:build writes every table and plot for good results (with the deviations from the
+# committed original configuration), and --check finds the numbers
 # unchanged; a moved number exits 1; bad input prints one line, exits 2 and writes nothing.
 set -uo pipefail
 build=reports/build
@@ -50,6 +51,15 @@ done
 [[ -s "$tmp/results/report/report.json" && -s "$tmp/results/report/report.md" ]] || fail "no report"
 [[ -s "$tmp/results/report/plots/train_loss.svg" ]] || fail "no plots/train_loss.svg"
 grep -qF '\toprule' "$tmp/results/report/segmentation.tex" || fail "segmentation.tex lacks \\toprule"
+# The sections read from the specs, the deviations against the committed study/original/.
+for heading in "## Protocol" "## Deviations from the original" "### Beyond the specs"; do
+  grep -qF -- "$heading" "$tmp/results/report/report.md" || fail "report.md lacks $heading"
+done
+grep -qF '| `data.channels` | 1 | 7 |' "$tmp/results/report/report.md" ||
+  fail "report.md lacks the channel deviation"
+grep -qF '"deviations": {' "$tmp/results/report/report.json" || fail "report.json lacks deviations"
+grep -qF '| QuickNAT | 2 | 20 |' "$tmp/results/report/segmentation.md" ||
+  fail "segmentation.md lacks the epoch budget"
 [[ -z "$(ls -A "$tmp/results" | grep '\.tmp-')" ]] || fail "temporary directory left behind"
 
 # The same results again: the same bytes.
@@ -64,5 +74,6 @@ rc=$?
 [[ $rc -eq 1 ]] || fail "moved metric: exit $rc, expected 1 ($(cat "$tmp/out_moved" "$tmp/err_moved"))"
 grep -qF "segmentation | QuickNAT | test_dice.mean: committed 0.9, now 0.805" "$tmp/out_moved" ||
   fail "moved metric not reported: $(cat "$tmp/out_moved")"
+check_bad no_original "$tmp/no_original: no such directory" --results="$tmp/results" --original="$tmp/no_original"
 check_bad no_committed "$tmp/nowhere/report.json" --results="$tmp/results" --check="$tmp/nowhere"
 echo PASS

@@ -196,6 +196,7 @@ Table MakeTable(std::string name, std::string title, std::vector<Column> columns
     row.label = label;
     row.failed = static_cast<int>(group.failed.size());
     for (const Result* r : group.ok) row.seeds.push_back(r->experiment().seed());
+    row.budget = BudgetOf(group.ok.front()->experiment());
     for (const Metric& metric : metrics) row.cells.push_back(MakeCell(group.ok, metric));
     table.rows.push_back(std::move(row));
   }
@@ -345,15 +346,16 @@ std::string MarkdownBody(const Table& table, const std::string& heading) {
   std::string out = absl::StrCat(heading, " ", table.title, "\n\n", table.note, "\n\n");
   if (table.rows.empty()) return absl::StrCat(out, "No results.\n");
   const bool tested = !table.baseline.empty();
-  absl::StrAppend(&out, "| Model | n |");
+  absl::StrAppend(&out, "| Model | n |", table.budget_column ? " Epochs |" : "");
   for (const Column& c : table.columns) absl::StrAppend(&out, " ", c.title, " |");
   if (tested) absl::StrAppend(&out, " p vs ", MarkdownEscape(table.baseline), " |");
-  absl::StrAppend(&out, "\n|:---|---:|");
+  absl::StrAppend(&out, "\n|:---|---:|", table.budget_column ? "---:|" : "");
   for (size_t c = 0; c < table.columns.size(); ++c) absl::StrAppend(&out, "---:|");
   if (tested) absl::StrAppend(&out, "---:|");
   absl::StrAppend(&out, "\n");
   for (const Row& row : table.rows) {
     absl::StrAppend(&out, "| ", MarkdownEscape(row.label), " | ", SeedCount(row), " |");
+    if (table.budget_column) absl::StrAppend(&out, " ", row.budget.Shown(), " |");
     for (size_t c = 0; c < table.columns.size(); ++c) {
       const Cell& cell = row.cells[c];
       const std::string value = ShownValue(table.columns[c], cell, " ± ", "—");
@@ -490,6 +492,7 @@ std::string JsonTable(const Table& table) {
   absl::StrAppend(&out, "      \"note\": ", JsonString(table.note), ",\n");
   absl::StrAppend(&out, "      \"baseline\": ",
                   table.baseline.empty() ? "null" : JsonString(table.baseline), ",\n");
+  absl::StrAppend(&out, "      \"budget_column\": ", table.budget_column ? "true" : "false", ",\n");
   absl::StrAppend(&out, "      \"columns\": [");
   for (size_t c = 0; c < table.columns.size(); ++c) {
     const Column& col = table.columns[c];
@@ -509,6 +512,11 @@ std::string JsonTable(const Table& table) {
     absl::StrAppend(&out, "          \"baseline\": ", row.baseline ? "true" : "false", ",\n");
     absl::StrAppend(&out, "          \"p_value\": ", JsonNumber(row.p_value), ",\n");
     absl::StrAppend(&out, "          \"paired_images\": ", row.paired_images, ",\n");
+    if (table.budget_column) {
+      absl::StrAppend(&out, "          \"epoch_budget\": {\"pretrain\": ", row.budget.pretrain,
+                      ", \"epochs\": ", row.budget.epochs, ", \"total\": ", row.budget.Total(),
+                      ", \"shown\": ", JsonString(row.budget.Shown()), "},\n");
+    }
     absl::StrAppend(&out, "          \"metrics\": {");
     for (size_t c = 0; c < table.columns.size(); ++c) {
       const Cell& cell = row.cells[c];
@@ -643,6 +651,7 @@ absl::StatusOr<Report> BuildReport(const std::vector<Result>& results,
       labels, groups, [](const Result&) { return true; });
   cost.note = "Trainable parameters, training time and training throughput, means over seeds.";
 
+  segmentation.budget_column = classification.budget_column = cost.budget_column = true;
   report.tables = {std::move(segmentation), std::move(classification), std::move(misclassification),
                    std::move(cost)};
   return report;
@@ -659,7 +668,15 @@ std::string RenderMarkdownReport(const Report& report) {
   const std::vector<std::string> lines = ContextLines(report.context, "");
   for (size_t i = 1; i < lines.size(); ++i)
     absl::StrAppend(&out, "- ", MarkdownEscape(lines[i]), "\n");
+  auto sections = [&](bool before_tables) {
+    for (const Section& section : report.sections) {
+      if (section.before_tables != before_tables) continue;
+      absl::StrAppend(&out, "\n## ", OneLine(section.title), "\n\n", section.markdown);
+    }
+  };
+  sections(true);
   for (const Table& table : report.tables) absl::StrAppend(&out, "\n", MarkdownBody(table, "##"));
+  sections(false);
   absl::StrAppend(&out, "\n", MarkdownFailures(report.context, "##"));
   return out;
 }
@@ -672,14 +689,15 @@ std::string RenderLatex(const Report& report, const Table& table) {
   absl::StrAppend(&out, "% ", OneLine(table.note), "\n");
   absl::StrAppend(&out, "% Needs \\usepackage{booktabs}.\n");
   const bool tested = !table.baseline.empty();
-  absl::StrAppend(&out, "\\begin{tabular}{lr", std::string(table.columns.size(), 'r'),
-                  tested ? "r" : "", "}\n\\toprule\n");
-  absl::StrAppend(&out, "Model & $n$");
+  absl::StrAppend(&out, "\\begin{tabular}{lr", table.budget_column ? "r" : "",
+                  std::string(table.columns.size(), 'r'), tested ? "r" : "", "}\n\\toprule\n");
+  absl::StrAppend(&out, "Model & $n$", table.budget_column ? " & Epochs" : "");
   for (const Column& c : table.columns) absl::StrAppend(&out, " & ", LatexEscape(c.title));
   if (tested) absl::StrAppend(&out, " & $p$ vs ", LatexEscape(table.baseline));
   absl::StrAppend(&out, " \\\\\n\\midrule\n");
   for (const Row& row : table.rows) {
     absl::StrAppend(&out, LatexEscape(row.label), " & ", SeedCount(row));
+    if (table.budget_column) absl::StrAppend(&out, " & ", row.budget.Shown());
     for (size_t c = 0; c < table.columns.size(); ++c) {
       const Cell& cell = row.cells[c];
       const std::string value = ShownValue(table.columns[c], cell, " $\\pm$ ", "---");
@@ -707,7 +725,7 @@ std::string RenderCsv(const Report& report, const Table& table) {
     absl::StrAppend(&out, "# failed: ", FailedLine(f), "\n");
   }
   const bool tested = !table.baseline.empty();
-  absl::StrAppend(&out, "label,n,failed");
+  absl::StrAppend(&out, "label,n,failed", table.budget_column ? ",pretrain_epochs,epochs" : "");
   for (const Column& c : table.columns) {
     absl::StrAppend(&out, ",", c.key, "_mean,", c.key, "_std,", c.key, "_n");
     if (c.shown == Shown::kTotal) absl::StrAppend(&out, ",", c.key, "_total");
@@ -716,6 +734,9 @@ std::string RenderCsv(const Report& report, const Table& table) {
   absl::StrAppend(&out, "\n");
   for (const Row& row : table.rows) {
     absl::StrAppend(&out, CsvField(row.label), ",", row.seeds.size(), ",", row.failed);
+    if (table.budget_column) {
+      absl::StrAppend(&out, ",", row.budget.pretrain, ",", row.budget.epochs);
+    }
     for (size_t c = 0; c < table.columns.size(); ++c) {
       const Cell& cell = row.cells[c];
       absl::StrAppend(&out, ",", Exact(cell.mean), ",", Exact(cell.std), ",", cell.n);
@@ -747,6 +768,9 @@ std::string RenderJson(const Report& report) {
     absl::StrAppend(&out, t == 0 ? "\n" : ",\n", JsonTable(report.tables[t]));
   }
   absl::StrAppend(&out, report.tables.empty() ? "],\n" : "\n  ],\n");
+  for (const Section& section : report.sections) {
+    absl::StrAppend(&out, "  ", JsonString(section.json_key), ": ", section.json, ",\n");
+  }
   absl::StrAppend(&out, "  \"failed_trials\": [");
   for (size_t i = 0; i < c.failed.size(); ++i) {
     const FailedTrial& f = c.failed[i];
@@ -757,5 +781,9 @@ std::string RenderJson(const Report& report) {
   absl::StrAppend(&out, c.failed.empty() ? "]\n" : "\n  ]\n", "}\n");
   return out;
 }
+
+std::string MarkdownText(const std::string& s) { return MarkdownEscape(s); }
+
+std::string JsonText(const std::string& s) { return JsonString(s); }
 
 }  // namespace nerve_mtl::reports

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "reports/budget.h"
 #include "study/result.pb.h"
 
 namespace nerve_mtl::reports {
@@ -54,6 +55,7 @@ struct Row {
   // Two-sided Wilcoxon signed-rank p-value against the baseline; NaN when not tested.
   double p_value = kMissing;
   int paired_images = 0;  // Test images both rows have per-image values for.
+  EpochBudget budget;     // Of the row's first successful trial (its seeds share the spec).
 };
 
 struct Table {
@@ -64,6 +66,8 @@ struct Table {
   std::vector<Row> rows;
   // Label of the baseline row; empty when the table has no paired test.
   std::string baseline;
+  // Shows each row's epoch budget ("Epochs") after n.
+  bool budget_column = false;
 };
 
 struct FailedTrial {
@@ -86,11 +90,22 @@ struct Context {
   std::vector<FailedTrial> failed;
 };
 
+// A section of the whole report beside the tables, built by another component (the protocol,
+// the deviations from the original) and only placed by RenderMarkdownReport and RenderJson.
+struct Section {
+  std::string title;     // Level-2 heading in report.md.
+  std::string markdown;  // Body; its own headings are level 3.
+  std::string json_key;  // Key in report.json.
+  std::string json;      // Value in report.json, written to sit at the top level's indentation.
+  bool before_tables = false;
+};
+
 struct Report {
   Context context;
   // Segmentation, classification, misclassification, cost; a table no row belongs to has no
   // rows but is still present.
   std::vector<Table> tables;
+  std::vector<Section> sections;
 };
 
 struct ReportOptions {
@@ -115,11 +130,16 @@ std::string RenderMarkdown(const Report& report, const Table& table);
 std::string RenderLatex(const Report& report, const Table& table);
 std::string RenderCsv(const Report& report, const Table& table);
 
-// Every table together, with the context and the failed trials.
+// Every table together, with the context, the sections and the failed trials.
 std::string RenderMarkdownReport(const Report& report);
 // Machine-readable: {"context": ..., "tables": [...], "failed_trials": [...]}, every row's
 // metrics with mean, std, n, total, per-seed values and the p-value; NaN as null.
 std::string RenderJson(const Report& report);
+
+// Escaping the sections share with the tables: one line with '|' escaped for a Markdown table
+// cell; a quoted JSON string.
+std::string MarkdownText(const std::string& s);
+std::string JsonText(const std::string& s);
 
 }  // namespace nerve_mtl::reports
 

@@ -295,15 +295,15 @@ TEST_F(TablesTest, MarkdownShowsContextTableAndFailures) {
   EXPECT_TRUE(absl::StrContains(RenderMarkdown(report_, Find(report_, "cost")),
                                 "total train time: 111.0 s\n"));
   EXPECT_TRUE(absl::StrContains(RenderMarkdownReport(report_), "total train time: 111.0 s\n"));
-  EXPECT_TRUE(absl::StrContains(md, "| Model | n | Dice | IoU | HD95 (px) | p vs QuickNAT |"))
+  EXPECT_TRUE(absl::StrContains(md, "| Model | n | Epochs | Dice | IoU | HD95 (px) | p vs QuickNAT |"))
       << md;
   EXPECT_TRUE(absl::StrContains(
       md,
-      "| QuickFCN / linear | 3 (1 failed) | **0.8500 ± 0.0200** | **0.7500 ± 0.0265** | "
+      "| QuickFCN / linear | 3 (1 failed) | 20 | **0.8500 ± 0.0200** | **0.7500 ± 0.0265** | "
       "**4.50 ± 0.71** |"))
       << md;
   EXPECT_TRUE(absl::StrContains(md,
-                                "| QuickNAT | 3 | 0.8200 ± 0.0200 | 0.7200 ± 0.0265 | "
+                                "| QuickNAT | 3 | 20 | 0.8200 ± 0.0200 | 0.7200 ± 0.0265 | "
                                 "6.00 ± 1.00 | — |"))
       << md;
   EXPECT_TRUE(absl::StrContains(
@@ -320,12 +320,12 @@ TEST_F(TablesTest, MarkdownShowsContextTableAndFailures) {
 TEST_F(TablesTest, LatexUsesBooktabsAndBoldsTheBest) {
   const std::string tex = RenderLatex(report_, Find(report_, "segmentation"));
   EXPECT_TRUE(absl::StartsWith(tex, "% nerve-mtl study report: segmentation\n")) << tex;
-  for (const char* rule : {"\\toprule", "\\midrule", "\\bottomrule", "\\begin{tabular}{lrrrrr}"}) {
+  for (const char* rule : {"\\toprule", "\\midrule", "\\bottomrule", "\\begin{tabular}{lrrrrrr}"}) {
     EXPECT_TRUE(absl::StrContains(tex, rule)) << rule << "\n" << tex;
   }
   EXPECT_TRUE(absl::StrContains(tex, "\\textbf{0.8500 $\\pm$ 0.0200}")) << tex;
   EXPECT_TRUE(absl::StrContains(tex, "\\textbf{4.50 $\\pm$ 0.71}")) << tex;
-  EXPECT_TRUE(absl::StrContains(tex, "QuickNAT & 3 & 0.8200 $\\pm$ 0.0200")) << tex;
+  EXPECT_TRUE(absl::StrContains(tex, "QuickNAT & 3 & 20 & 0.8200 $\\pm$ 0.0200")) << tex;
   EXPECT_TRUE(absl::StrContains(tex, " & --- \\\\\n")) << "baseline p: " << tex;
   EXPECT_TRUE(absl::StrContains(tex, "% - QuickFCN / linear, seed 3")) << tex;
 }
@@ -342,7 +342,7 @@ TEST_F(TablesTest, CsvHasRawNumbersPerRow) {
   EXPECT_TRUE(absl::StrContains(csv, "\nQuickFCN / linear,3,1,0.91")) << csv;
   const std::string seg = RenderCsv(report_, Find(report_, "segmentation"));
   EXPECT_TRUE(absl::StrContains(seg, ",baseline,p_value,paired_images\n")) << seg;
-  EXPECT_TRUE(absl::StrContains(seg, "\nQuickNAT,3,0,0.82,")) << seg;
+  EXPECT_TRUE(absl::StrContains(seg, "\nQuickNAT,3,0,0,20,0.82,")) << seg;
   EXPECT_TRUE(absl::StrContains(seg, ",1,,6\n")) << "baseline has no p-value: " << seg;
 }
 
@@ -397,7 +397,7 @@ TEST(TablesEscapeTest, SpecialCharactersAreEscapedPerFormat) {
   const Table& seg = report->tables[0];
   EXPECT_TRUE(absl::StrContains(RenderMarkdown(*report, seg), "| A\\|B & C_1, \"x\" | 1 |"));
   EXPECT_TRUE(absl::StrContains(RenderLatex(*report, seg), "A|B \\& C\\_1, \"x\" & 1 &"));
-  EXPECT_TRUE(absl::StrContains(RenderCsv(*report, seg), "\n\"A|B & C_1, \"\"x\"\"\",1,0,0.5,"));
+  EXPECT_TRUE(absl::StrContains(RenderCsv(*report, seg), "\n\"A|B & C_1, \"\"x\"\"\",1,0,0,20,0.5,"));
   EXPECT_TRUE(absl::StrContains(RenderJson(*report), "\"label\": \"A|B & C_1, \\\"x\\\"\""));
   // One row alone is not bold, and one seed has no std.
   EXPECT_FALSE(seg.rows[0].cells[0].bold);

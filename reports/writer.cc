@@ -14,7 +14,10 @@
 #include "absl/strings/str_cat.h"
 #include "common/files.h"
 #include "reports/check.h"
+#include "reports/deviations.h"
+#include "reports/original.h"
 #include "reports/plots.h"
+#include "reports/protocol.h"
 #include "reports/results_io.h"
 #include "reports/tables.h"
 
@@ -121,6 +124,15 @@ absl::StatusOr<bool> RunReportJob(ReportJob options) {
   absl::StatusOr<Report> report = BuildReport(*results, report_options);
   if (!report.ok()) return report.status();
   if (!options.check.empty()) return Check(*report, options);
+  const std::vector<std::string> labels = OrderLabels(*results, options.order);
+  report->sections.push_back(ProtocolSection(DescribeProtocol(*results, labels)));
+  if (!options.original.empty()) {
+    absl::StatusOr<Original> original = ReadOriginal(options.original);
+    if (!original.ok()) return original.status();
+    absl::StatusOr<Deviations> deviations = CompareWithOriginal(*results, labels, *original);
+    if (!deviations.ok()) return deviations.status();
+    report->sections.push_back(DeviationsSection(*deviations));
+  }
   if (absl::Status s = Write(*results, *report, options); !s.ok()) return s;
   return true;
 }

@@ -16,6 +16,9 @@ struct ReportJob {
   double tolerance = 1e-6;
   bool plots = true;
   std::string gnuplot = "/usr/bin/gnuplot";
+  // The original study's configuration (reports/original.h), for the report's "Deviations from
+  // the original" section; empty: the section is left out.
+  std::string original;
 };
 
 // Builds the tables (and plots) from the results and writes them atomically into job.out, or

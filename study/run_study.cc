@@ -43,6 +43,8 @@ ABSL_FLAG(std::string, deterministic, "auto",
           "autotuning, TF32, channels-last)");
 ABSL_FLAG(bool, tensorboard, true, "Write TensorBoard events for every trial");
 ABSL_FLAG(bool, plots, true, "Draw plots with gnuplot");
+ABSL_FLAG(std::string, original, "//study/original",
+          "The original study's configuration, for the report's deviations; empty: leave them out");
 
 namespace nerve_mtl::study {
 namespace {
@@ -103,6 +105,9 @@ absl::StatusOr<int> Run() {
   job.results = results;
   job.order = Labels(*trials);
   job.plots = absl::GetFlag(FLAGS_plots);
+  if (!absl::GetFlag(FLAGS_original).empty()) {
+    job.original = ResolveUserPath(absl::GetFlag(FLAGS_original));
+  }
   if (check) {
     job.check = report;
     job.tolerance = absl::GetFlag(FLAGS_tolerance) >= 0 ? absl::GetFlag(FLAGS_tolerance)
