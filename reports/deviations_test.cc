@@ -288,6 +288,7 @@ const std::set<std::string>& UnstatedByTheOriginal() {
       "data.split.holdout.test",
       "data.split.kfold.folds",
       "data.split.kfold.fold",
+      "data.split.kfold.val_patients",
       // Not stated by the paper or code as far as known.
       "data.resize",
       "data.augmentation.elastic_alpha",
