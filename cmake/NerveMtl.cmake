@@ -7,10 +7,9 @@
 # The compiler flags of //:copts.bzl, once more for CMake (the sync test compares the two lists).
 set(NERVE_COPTS -Wall -Wextra -Werror)
 set(NERVE_DETERMINISTIC_FP_COPTS ${NERVE_COPTS} -ffp-contract=off)
-set(NERVE_KERNEL_COPTS ${NERVE_COPTS} -O3 -ffp-contract=off)
 set(NERVE_AVX2_KERNEL_COPTS ${NERVE_COPTS} -O3 -ffp-contract=off -mavx2 -mfma)
 if(NOT NERVE_MTL_WERROR)
-  foreach(list NERVE_COPTS NERVE_DETERMINISTIC_FP_COPTS NERVE_KERNEL_COPTS NERVE_AVX2_KERNEL_COPTS)
+  foreach(list NERVE_COPTS NERVE_DETERMINISTIC_FP_COPTS NERVE_AVX2_KERNEL_COPTS)
     list(REMOVE_ITEM ${list} -Werror)
   endforeach()
 endif()
