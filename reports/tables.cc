@@ -13,12 +13,21 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
-#include "study/wilcoxon.h"
+#include "reports/paired.h"
 
 namespace nerve_mtl::reports {
 namespace {
 
 using study::Result;
+
+// What the paired columns are, after each table's note on its p.
+std::string PairedNote() {
+  return absl::StrFormat(
+      ", pooled over folds and seeds; p (Holm): corrected over the table's comparisons; "
+      "Δ: mean per-image difference to it with a 95%% bootstrap interval resampling patients "
+      "(%d resamples, seed %d).",
+      kBootstrapResamples, kBootstrapSeed);
+}
 
 // Returns a metric of one trial, NaN when the trial lacks it.
 using Metric = std::function<double(const Result&)>;
@@ -86,96 +95,6 @@ void MarkBest(Table* table) {
     }
     for (auto& [value, cell] : shown) cell->bold = value == best;
   }
-}
-
-// One trial's per-image values in test-image order; empty when the trial has none.
-using PerImage = std::function<absl::StatusOr<std::vector<double>>(const Result&)>;
-
-// Per test image (by id), the mean over a row's seeds of its per-image values.
-absl::StatusOr<std::map<std::string, double>> PerImageMeans(
-    const std::vector<const Result*>& trials, const PerImage& per_image) {
-  std::map<std::string, std::pair<double, int>> sums;
-  for (const Result* r : trials) {
-    absl::StatusOr<std::vector<double>> values = per_image(*r);
-    if (!values.ok()) return values.status();
-    if (values->empty()) continue;
-    const int ids = r->test().image_id_size();
-    if (static_cast<int>(values->size()) != ids) {
-      return absl::InvalidArgumentError(absl::StrCat("trial ", r->trial_id(), ": test has ", ids,
-                                                     " image ids but ", values->size(),
-                                                     " per-image values"));
-    }
-    for (int i = 0; i < ids; ++i) {
-      auto& [sum, count] = sums[r->test().image_id(i)];
-      sum += (*values)[i];
-      ++count;
-    }
-  }
-  std::map<std::string, double> means;
-  for (const auto& [id, sum_count] : sums) means[id] = sum_count.first / sum_count.second;
-  return means;
-}
-
-absl::StatusOr<std::vector<double>> ImageDice(const Result& r) {
-  return std::vector<double>(r.test().image_dice().begin(), r.test().image_dice().end());
-}
-
-// 1 where the predicted class is the true one, else 0.
-absl::StatusOr<std::vector<double>> ImageCorrect(const Result& r) {
-  const study::SplitMetrics& t = r.test();
-  if (t.image_true_label_size() != t.image_predicted_label_size()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("trial ", r.trial_id(), ": test has ", t.image_true_label_size(),
-                     " true labels but ", t.image_predicted_label_size(), " predicted labels"));
-  }
-  std::vector<double> correct;
-  for (int i = 0; i < t.image_true_label_size(); ++i) {
-    correct.push_back(t.image_true_label(i) == t.image_predicted_label(i) ? 1.0 : 0.0);
-  }
-  return correct;
-}
-
-// Marks the baseline row (the first whose model is `baseline_model`) and gives every other row
-// its paired test against it.
-absl::Status AddPairedTests(const std::map<std::string, Group>& groups,
-                            const std::string& baseline_model, const PerImage& per_image,
-                            Table* table) {
-  Row* baseline = nullptr;
-  for (Row& row : table->rows) {
-    if (groups.at(row.label).ok.front()->experiment().model().name() == baseline_model) {
-      baseline = &row;
-      break;
-    }
-  }
-  if (baseline == nullptr) return absl::OkStatus();
-  baseline->baseline = true;
-  table->baseline = baseline->label;
-  absl::StatusOr<std::map<std::string, double>> base =
-      PerImageMeans(groups.at(baseline->label).ok, per_image);
-  if (!base.ok()) return base.status();
-  baseline->paired_images = static_cast<int>(base->size());
-  for (Row& row : table->rows) {
-    if (&row == baseline) continue;
-    absl::StatusOr<std::map<std::string, double>> mine =
-        PerImageMeans(groups.at(row.label).ok, per_image);
-    if (!mine.ok()) return mine.status();
-    std::vector<double> a, b;
-    for (const auto& [id, value] : *base) {
-      auto it = mine->find(id);
-      if (it == mine->end()) continue;
-      a.push_back(it->second);
-      b.push_back(value);
-    }
-    row.paired_images = static_cast<int>(a.size());
-    if (a.empty()) continue;
-    absl::StatusOr<study::WilcoxonResult> test = study::WilcoxonSignedRank(a, b);
-    if (!test.ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(table->name, " table, row '", row.label, "': ", test.status().message()));
-    }
-    row.p_value = test->p_value;
-  }
-  return absl::OkStatus();
 }
 
 Table MakeTable(std::string name, std::string title, std::vector<Column> columns,
@@ -322,9 +241,17 @@ std::string ShownValue(const Column& column, const Cell& cell, const char* pm, c
   return none;
 }
 
-std::string ShownP(const Row& row, const char* none) {
+std::string ShownP(const Row& row, double p, const char* none) {
   if (row.baseline) return none;
-  return std::isnan(row.p_value) ? "n/a" : FormatP(row.p_value);
+  return std::isnan(p) ? "n/a" : FormatP(p);
+}
+
+// "+0.0123 [-0.0040, +0.0290]": the mean paired difference and its interval.
+std::string ShownDifference(const Row& row, const char* none) {
+  if (row.baseline) return none;
+  if (std::isnan(row.difference)) return "n/a";
+  return absl::StrFormat("%+.4f [%+.4f, %+.4f]", row.difference, row.difference_low,
+                         row.difference_high);
 }
 
 // ---- Markdown ----
@@ -348,10 +275,12 @@ std::string MarkdownBody(const Table& table, const std::string& heading) {
   const bool tested = !table.baseline.empty();
   absl::StrAppend(&out, "| Model | n |", table.budget_column ? " Epochs |" : "");
   for (const Column& c : table.columns) absl::StrAppend(&out, " ", c.title, " |");
-  if (tested) absl::StrAppend(&out, " p vs ", MarkdownEscape(table.baseline), " |");
+  if (tested) {
+    absl::StrAppend(&out, " Δ vs ", MarkdownEscape(table.baseline), " [95% CI] | p | p (Holm) |");
+  }
   absl::StrAppend(&out, "\n|:---|---:|", table.budget_column ? "---:|" : "");
   for (size_t c = 0; c < table.columns.size(); ++c) absl::StrAppend(&out, "---:|");
-  if (tested) absl::StrAppend(&out, "---:|");
+  if (tested) absl::StrAppend(&out, "---:|---:|---:|");
   absl::StrAppend(&out, "\n");
   for (const Row& row : table.rows) {
     absl::StrAppend(&out, "| ", MarkdownEscape(row.label), " | ", SeedCount(row), " |");
@@ -361,7 +290,10 @@ std::string MarkdownBody(const Table& table, const std::string& heading) {
       const std::string value = ShownValue(table.columns[c], cell, " ± ", "—");
       absl::StrAppend(&out, " ", cell.bold ? absl::StrCat("**", value, "**") : value, " |");
     }
-    if (tested) absl::StrAppend(&out, " ", ShownP(row, "—"), " |");
+    if (tested) {
+      absl::StrAppend(&out, " ", ShownDifference(row, "—"), " | ", ShownP(row, row.p_value, "—"),
+                      " | ", ShownP(row, row.p_holm, "—"), " |");
+    }
     absl::StrAppend(&out, "\n");
   }
   return out;
@@ -511,7 +443,11 @@ std::string JsonTable(const Table& table) {
     absl::StrAppend(&out, "          \"failed\": ", row.failed, ",\n");
     absl::StrAppend(&out, "          \"baseline\": ", row.baseline ? "true" : "false", ",\n");
     absl::StrAppend(&out, "          \"p_value\": ", JsonNumber(row.p_value), ",\n");
+    absl::StrAppend(&out, "          \"p_holm\": ", JsonNumber(row.p_holm), ",\n");
     absl::StrAppend(&out, "          \"paired_images\": ", row.paired_images, ",\n");
+    absl::StrAppend(&out, "          \"paired_patients\": ", row.paired_patients, ",\n");
+    absl::StrAppend(&out, "          \"difference\": [", JsonNumber(row.difference), ", ",
+                    JsonNumber(row.difference_low), ", ", JsonNumber(row.difference_high), "],\n");
     if (table.budget_column) {
       absl::StrAppend(&out, "          \"epoch_budget\": {\"pretrain\": ", row.budget.pretrain,
                       ", \"epochs\": ", row.budget.epochs, ", \"total\": ", row.budget.Total(),
@@ -578,8 +514,11 @@ absl::StatusOr<Report> BuildReport(const std::vector<Result>& results,
                     [](const Result& r) { return Get(r.test().has_hd95(), r.test().hd95()); },
                 },
                 labels, groups, Segments);
-  absl::Status s =
-      AddPairedTests(groups, options.segmentation_baseline_model, ImageDice, &segmentation);
+  const TrialsOf trials = [&](const std::string& label) -> const std::vector<const Result*>& {
+    return groups.at(label).ok;
+  };
+  absl::Status s = AddPairedComparisons(trials, options.segmentation_baseline_model,
+                                        PerImage::kDice, &segmentation);
   if (!s.ok()) return s;
   segmentation.note = absl::StrCat(
       "Test Dice, IoU and HD95 (pixels, lower is better; mean over the images where it is "
@@ -588,7 +527,7 @@ absl::StatusOr<Report> BuildReport(const std::vector<Result>& results,
           ? absl::StrCat(" No ", options.segmentation_baseline_model, " row: no paired test.")
           : absl::StrCat(" p: two-sided Wilcoxon signed-rank test of the per-image test Dice "
                          "(mean over seeds per image) against ",
-                         segmentation.baseline, "."));
+                         segmentation.baseline, PairedNote()));
 
   Table classification = MakeTable(
       "classification", "Classification (test set)",
@@ -601,7 +540,8 @@ absl::StatusOr<Report> BuildReport(const std::vector<Result>& results,
           [](const Result& r) { return Get(r.test().has_macro_f1(), r.test().macro_f1()); },
       },
       labels, groups, Classifies);
-  s = AddPairedTests(groups, options.classification_baseline_model, ImageCorrect, &classification);
+  s = AddPairedComparisons(trials, options.classification_baseline_model, PerImage::kCorrect,
+                           &classification);
   if (!s.ok()) return s;
   classification.note = absl::StrCat(
       "Test accuracy and macro-F1, mean ± std over seeds.",
@@ -609,7 +549,7 @@ absl::StatusOr<Report> BuildReport(const std::vector<Result>& results,
           ? absl::StrCat(" No ", options.classification_baseline_model, " row: no paired test.")
           : absl::StrCat(" p: two-sided Wilcoxon signed-rank test of per-image correctness "
                          "(1 or 0, mean over seeds per image) against ",
-                         classification.baseline, "."));
+                         classification.baseline, PairedNote()));
 
   Table misclassification = MakeTable(
       "misclassification", "Segmentation of correctly and wrongly classified images (test set)",
@@ -690,10 +630,13 @@ std::string RenderLatex(const Report& report, const Table& table) {
   absl::StrAppend(&out, "% Needs \\usepackage{booktabs}.\n");
   const bool tested = !table.baseline.empty();
   absl::StrAppend(&out, "\\begin{tabular}{lr", table.budget_column ? "r" : "",
-                  std::string(table.columns.size(), 'r'), tested ? "r" : "", "}\n\\toprule\n");
+                  std::string(table.columns.size(), 'r'), tested ? "rrr" : "", "}\n\\toprule\n");
   absl::StrAppend(&out, "Model & $n$", table.budget_column ? " & Epochs" : "");
   for (const Column& c : table.columns) absl::StrAppend(&out, " & ", LatexEscape(c.title));
-  if (tested) absl::StrAppend(&out, " & $p$ vs ", LatexEscape(table.baseline));
+  if (tested) {
+    absl::StrAppend(&out, " & $\\Delta$ vs ", LatexEscape(table.baseline),
+                    " [95\\% CI] & $p$ & $p$ (Holm)");
+  }
   absl::StrAppend(&out, " \\\\\n\\midrule\n");
   for (const Row& row : table.rows) {
     absl::StrAppend(&out, LatexEscape(row.label), " & ", SeedCount(row));
@@ -703,7 +646,10 @@ std::string RenderLatex(const Report& report, const Table& table) {
       const std::string value = ShownValue(table.columns[c], cell, " $\\pm$ ", "---");
       absl::StrAppend(&out, " & ", cell.bold ? absl::StrCat("\\textbf{", value, "}") : value);
     }
-    if (tested) absl::StrAppend(&out, " & ", ShownP(row, "---"));
+    if (tested) {
+      absl::StrAppend(&out, " & ", ShownDifference(row, "---"), " & ",
+                      ShownP(row, row.p_value, "---"), " & ", ShownP(row, row.p_holm, "---"));
+    }
     absl::StrAppend(&out, " \\\\\n");
   }
   absl::StrAppend(&out, "\\bottomrule\n\\end{tabular}\n");
@@ -730,7 +676,10 @@ std::string RenderCsv(const Report& report, const Table& table) {
     absl::StrAppend(&out, ",", c.key, "_mean,", c.key, "_std,", c.key, "_n");
     if (c.shown == Shown::kTotal) absl::StrAppend(&out, ",", c.key, "_total");
   }
-  if (tested) absl::StrAppend(&out, ",baseline,p_value,paired_images");
+  if (tested) {
+    absl::StrAppend(&out, ",baseline,p_value,p_holm,paired_images,paired_patients,difference,"
+                          "difference_low,difference_high");
+  }
   absl::StrAppend(&out, "\n");
   for (const Row& row : table.rows) {
     absl::StrAppend(&out, CsvField(row.label), ",", row.seeds.size(), ",", row.failed);
@@ -744,7 +693,9 @@ std::string RenderCsv(const Report& report, const Table& table) {
     }
     if (tested) {
       absl::StrAppend(&out, ",", row.baseline ? 1 : 0, ",", Exact(row.p_value), ",",
-                      row.paired_images);
+                      Exact(row.p_holm), ",", row.paired_images, ",", row.paired_patients, ",",
+                      Exact(row.difference), ",", Exact(row.difference_low), ",",
+                      Exact(row.difference_high));
     }
     absl::StrAppend(&out, "\n");
   }

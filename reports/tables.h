@@ -52,9 +52,16 @@ struct Row {
   int failed = 0;               // Failed trials of this label (listed in Context::failed).
   std::vector<Cell> cells;      // One per Table::columns.
   bool baseline = false;        // The row the paired test compares against.
-  // Two-sided Wilcoxon signed-rank p-value against the baseline; NaN when not tested.
+  // Against the baseline (reports/paired.h); NaN when not compared. The two-sided Wilcoxon
+  // signed-rank p-value, and after Holm's correction over the table's compared rows.
   double p_value = kMissing;
-  int paired_images = 0;  // Test images both rows have per-image values for.
+  double p_holm = kMissing;
+  int paired_images = 0;    // Test images both rows have per-image values for.
+  int paired_patients = 0;  // Their patients; 0 when results lack them (no interval then).
+  // Mean per-image difference (this row minus the baseline) and its 95% bootstrap interval.
+  double difference = kMissing;
+  double difference_low = kMissing;
+  double difference_high = kMissing;
   EpochBudget budget;     // Of the row's first successful trial (its seeds share the spec).
 };
 

@@ -95,7 +95,10 @@ TEST_F(BudgetColumnTest, Json) {
                       "          \"failed\": 0,\n"
                       "          \"baseline\": false,\n"
                       "          \"p_value\": null,\n"
+                      "          \"p_holm\": null,\n"
                       "          \"paired_images\": 0,\n"
+                      "          \"paired_patients\": 0,\n"
+                      "          \"difference\": [null, null, null],\n"
                       "          \"epoch_budget\": {\"pretrain\": 4, \"epochs\": 4, \"total\": 8, "
                       "\"shown\": \"4+4\"},\n"),
             std::string::npos)

@@ -295,7 +295,9 @@ TEST_F(TablesTest, MarkdownShowsContextTableAndFailures) {
   EXPECT_TRUE(absl::StrContains(RenderMarkdown(report_, Find(report_, "cost")),
                                 "total train time: 111.0 s\n"));
   EXPECT_TRUE(absl::StrContains(RenderMarkdownReport(report_), "total train time: 111.0 s\n"));
-  EXPECT_TRUE(absl::StrContains(md, "| Model | n | Epochs | Dice | IoU | HD95 (px) | p vs QuickNAT |"))
+  EXPECT_TRUE(absl::StrContains(md,
+                                "| Model | n | Epochs | Dice | IoU | HD95 (px) | "
+                                "Δ vs QuickNAT [95% CI] | p | p (Holm) |"))
       << md;
   EXPECT_TRUE(absl::StrContains(
       md,
@@ -304,7 +306,7 @@ TEST_F(TablesTest, MarkdownShowsContextTableAndFailures) {
       << md;
   EXPECT_TRUE(absl::StrContains(md,
                                 "| QuickNAT | 3 | 20 | 0.8200 ± 0.0200 | 0.7200 ± 0.0265 | "
-                                "6.00 ± 1.00 | — |"))
+                                "6.00 ± 1.00 | — | — | — |"))
       << md;
   EXPECT_TRUE(absl::StrContains(
       md, "- QuickFCN / linear, seed 3 (trial w17-3): epoch 3 step 12: combined loss is nan"))
@@ -320,13 +322,13 @@ TEST_F(TablesTest, MarkdownShowsContextTableAndFailures) {
 TEST_F(TablesTest, LatexUsesBooktabsAndBoldsTheBest) {
   const std::string tex = RenderLatex(report_, Find(report_, "segmentation"));
   EXPECT_TRUE(absl::StartsWith(tex, "% nerve-mtl study report: segmentation\n")) << tex;
-  for (const char* rule : {"\\toprule", "\\midrule", "\\bottomrule", "\\begin{tabular}{lrrrrrr}"}) {
+  for (const char* rule : {"\\toprule", "\\midrule", "\\bottomrule", "\\begin{tabular}{lrrrrrrrr}"}) {
     EXPECT_TRUE(absl::StrContains(tex, rule)) << rule << "\n" << tex;
   }
   EXPECT_TRUE(absl::StrContains(tex, "\\textbf{0.8500 $\\pm$ 0.0200}")) << tex;
   EXPECT_TRUE(absl::StrContains(tex, "\\textbf{4.50 $\\pm$ 0.71}")) << tex;
   EXPECT_TRUE(absl::StrContains(tex, "QuickNAT & 3 & 20 & 0.8200 $\\pm$ 0.0200")) << tex;
-  EXPECT_TRUE(absl::StrContains(tex, " & --- \\\\\n")) << "baseline p: " << tex;
+  EXPECT_TRUE(absl::StrContains(tex, " & --- & --- & --- \\\\\n")) << "baseline p: " << tex;
   EXPECT_TRUE(absl::StrContains(tex, "% - QuickFCN / linear, seed 3")) << tex;
 }
 
@@ -341,9 +343,12 @@ TEST_F(TablesTest, CsvHasRawNumbersPerRow) {
       << csv;
   EXPECT_TRUE(absl::StrContains(csv, "\nQuickFCN / linear,3,1,0.91")) << csv;
   const std::string seg = RenderCsv(report_, Find(report_, "segmentation"));
-  EXPECT_TRUE(absl::StrContains(seg, ",baseline,p_value,paired_images\n")) << seg;
+  EXPECT_TRUE(absl::StrContains(seg,
+                                ",baseline,p_value,p_holm,paired_images,paired_patients,"
+                                "difference,difference_low,difference_high\n"))
+      << seg;
   EXPECT_TRUE(absl::StrContains(seg, "\nQuickNAT,3,0,0,20,0.82,")) << seg;
-  EXPECT_TRUE(absl::StrContains(seg, ",1,,6\n")) << "baseline has no p-value: " << seg;
+  EXPECT_TRUE(absl::StrContains(seg, ",1,,,6,0,,,\n")) << "baseline has no p-value: " << seg;
 }
 
 TEST_F(TablesTest, JsonHasContextEveryMetricAndPerSeedValues) {

@@ -212,8 +212,8 @@ void MetricsAccumulator::Add(const ImagePrediction& prediction) {
     }
   }
 
-  ImageResult result{prediction.id, prediction.true_label, prediction.predicted_label, kNaN, kNaN,
-                     kNaN};
+  ImageResult result{prediction.id,   prediction.patient, prediction.true_label,
+                     prediction.predicted_label, kNaN, kNaN, kNaN};
   if (segments) {
     const uint8_t* predicted = prediction.predicted_mask.data();
     const uint8_t* truth = prediction.true_mask.data();
@@ -238,7 +238,10 @@ EvaluationMetrics MetricsAccumulator::Finish() const {
     }
   }
 
-  for (const ImageResult& r : results_) metrics.ids.push_back(r.id);
+  for (const ImageResult& r : results_) {
+    metrics.ids.push_back(r.id);
+    metrics.patients.push_back(r.patient);
+  }
 
   if (has_segmentation_) {
     std::vector<double> iou;

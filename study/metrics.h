@@ -41,6 +41,7 @@ struct ImagePrediction {
   int true_label = -1;
   int predicted_label = -1;
   std::string id;
+  std::string patient;  // For statistics that resample patients rather than images.
 };
 
 // Metrics over a set of images. A metric that cannot be computed (the task is absent, or no
@@ -76,6 +77,7 @@ struct EvaluationMetrics {
   // empty without segmentation.
   std::vector<double> per_image_dice;
   std::vector<std::string> ids;
+  std::vector<std::string> patients;  // Aligned with ids.
 };
 
 // Accumulates per-image results; keeps a few numbers per image, never the masks.
@@ -96,6 +98,7 @@ class MetricsAccumulator {
  private:
   struct ImageResult {
     std::string id;
+    std::string patient;
     int true_label;
     int predicted_label;
     double dice;

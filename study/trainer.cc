@@ -131,6 +131,7 @@ void ToProto(const EvaluationMetrics& m, SplitMetrics* out) {
     out->set_n_wrong(m.n_wrong);
   }
   for (const std::string& id : m.ids) out->add_image_id(id);
+  for (const std::string& patient : m.patients) out->add_image_patient(patient);
 }
 
 struct Evaluation {
@@ -168,6 +169,7 @@ Evaluation Evaluate(MultitaskModelImpl& model, const data::Dataset& dataset,
       const data::Example& e = dataset.examples[batch->indices[i]];
       ImagePrediction p;
       p.id = e.id;
+      p.patient = e.patient;
       p.height = h;
       p.width = w;
       p.true_label = e.label;
