@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/files.h"
 #include "reports/check.h"
+#include "reports/delta_m_section.h"
 #include "reports/deviations.h"
 #include "reports/original.h"
 #include "reports/plots.h"
@@ -126,6 +127,7 @@ absl::StatusOr<bool> RunReportJob(ReportJob options) {
   if (!options.check.empty()) return Check(*report, options);
   const std::vector<std::string> labels = OrderLabels(*results, options.order);
   report->sections.push_back(ProtocolSection(DescribeProtocol(*results, labels)));
+  report->sections.push_back(DeltaMSection(*report));
   if (!options.original.empty()) {
     absl::StatusOr<Original> original = ReadOriginal(options.original);
     if (!original.ok()) return original.status();
