@@ -54,6 +54,9 @@ ABSL_FLAG(
 ABSL_FLAG(int, batch, 4, "Images per step");
 ABSL_FLAG(std::vector<std::string>, sizes, (std::vector<std::string>{"64", "128"}),
           "Image sizes (square), comma-separated");
+ABSL_FLAG(std::string, config, "default",
+          "Network sizes: default (every ModelSpec default: 64 filters, 5x5, depth 4) or study "
+          "(the default study's: 16 filters, 3x3, depth 3, dropout 0.1, ResNet width 16)");
 ABSL_FLAG(std::vector<std::string>, models,
           (std::vector<std::string>{"quicknat", "resultnet", "quickfcn", "softquickfcn"}),
           "Networks, comma-separated");
@@ -68,6 +71,7 @@ constexpr double kMinTimeSeconds = 2.0;
 struct Setup {
   Compute compute;
   int64_t batch = 4;
+  ModelSpec base;  // Sizes of the --config; name and input size are set per case.
 };
 Setup& GetSetup() {
   static Setup setup;
@@ -130,7 +134,7 @@ void SetCounters(benchmark::State& state) {
 std::shared_ptr<MultitaskModelImpl> Create(benchmark::State& state, const std::string& name,
                                            int64_t size) {
   torch::manual_seed(0);
-  ModelSpec spec;
+  ModelSpec spec = GetSetup().base;
   spec.set_name(name);
   spec.set_input_height(static_cast<int>(size));
   spec.set_input_width(static_cast<int>(size));
@@ -302,6 +306,18 @@ absl::Status Configure() {
   ApplyCompute(*compute);
   GetSetup().compute = *compute;
   GetSetup().batch = absl::GetFlag(FLAGS_batch);
+  const std::string config = absl::GetFlag(FLAGS_config);
+  if (config == "study") {
+    ModelSpec& base = GetSetup().base;
+    base.set_filters(16);
+    base.set_kernel_size(3);
+    base.set_depth(3);
+    base.set_dropout(0.1);
+    base.set_resnet_width(16);
+  } else if (config != "default") {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--config: '", config, "' is neither default nor study"));
+  }
   RegisterAll(absl::GetFlag(FLAGS_models), sizes);
   return absl::OkStatus();
 }
@@ -319,6 +335,7 @@ int main(int argc, char** argv) {
   benchmark::AddCustomContext("torch_threads", std::to_string(threads));
   benchmark::AddCustomContext("libtorch", TORCH_VERSION);
   benchmark::AddCustomContext("batch", std::to_string(nerve_mtl::models::GetSetup().batch));
+  benchmark::AddCustomContext("config", absl::GetFlag(FLAGS_config));
   benchmark::AddCustomContext("compute",
                               nerve_mtl::DescribeCompute(nerve_mtl::models::GetSetup().compute));
   benchmark::RunSpecifiedBenchmarks();

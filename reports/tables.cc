@@ -177,6 +177,17 @@ std::string Fixed(double value, int precision) { return absl::StrFormat("%.*f", 
 
 std::string FormatP(double p) { return absl::StrFormat("%.3g", p); }
 
+// The same number in LaTeX math mode: 7.63e-06 becomes $7.63\times10^{-6}$, 0.012 becomes $0.012$.
+std::string LatexP(double p) {
+  const std::string text = FormatP(p);
+  const size_t e = text.find('e');
+  if (e == std::string::npos) return absl::StrCat("$", text, "$");
+  int exponent = 0;
+  std::from_chars(text.data() + e + 1 + (text[e + 1] == '+' ? 1 : 0), text.data() + text.size(),
+                  exponent);
+  return absl::StrCat("$", text.substr(0, e), "\\times10^{", exponent, "}$");
+}
+
 // Shortest text that reads back as the same double; "" for NaN and infinities.
 std::string Exact(double value) {
   if (!std::isfinite(value)) return "";
@@ -241,17 +252,19 @@ std::string ShownValue(const Column& column, const Cell& cell, const char* pm, c
   return none;
 }
 
-std::string ShownP(const Row& row, double p, const char* none) {
+std::string ShownP(const Row& row, double p, const char* none,
+                   std::string (*format)(double) = FormatP) {
   if (row.baseline) return none;
-  return std::isnan(p) ? "n/a" : FormatP(p);
+  return std::isnan(p) ? "n/a" : format(p);
 }
 
-// "+0.0123 [-0.0040, +0.0290]": the mean paired difference and its interval.
-std::string ShownDifference(const Row& row, const char* none) {
+// "+0.0123 [-0.0040, +0.0290]": the mean paired difference and its interval; in LaTeX math mode
+// when `latex`.
+std::string ShownDifference(const Row& row, const char* none, bool latex = false) {
   if (row.baseline) return none;
   if (std::isnan(row.difference)) return "n/a";
-  return absl::StrFormat("%+.4f [%+.4f, %+.4f]", row.difference, row.difference_low,
-                         row.difference_high);
+  return absl::StrFormat(latex ? "$%+.4f\\;[%+.4f, %+.4f]$" : "%+.4f [%+.4f, %+.4f]",
+                         row.difference, row.difference_low, row.difference_high);
 }
 
 // ---- Markdown ----
@@ -647,8 +660,9 @@ std::string RenderLatex(const Report& report, const Table& table) {
       absl::StrAppend(&out, " & ", cell.bold ? absl::StrCat("\\textbf{", value, "}") : value);
     }
     if (tested) {
-      absl::StrAppend(&out, " & ", ShownDifference(row, "---"), " & ",
-                      ShownP(row, row.p_value, "---"), " & ", ShownP(row, row.p_holm, "---"));
+      absl::StrAppend(&out, " & ", ShownDifference(row, "---", /*latex=*/true), " & ",
+                      ShownP(row, row.p_value, "---", LatexP), " & ",
+                      ShownP(row, row.p_holm, "---", LatexP));
     }
     absl::StrAppend(&out, " \\\\\n");
   }

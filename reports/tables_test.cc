@@ -332,6 +332,31 @@ TEST_F(TablesTest, LatexUsesBooktabsAndBoldsTheBest) {
   EXPECT_TRUE(absl::StrContains(tex, "% - QuickFCN / linear, seed 3")) << tex;
 }
 
+// A paper pastes the LaTeX as is: p-values and intervals in math mode, exponents as powers of 10.
+TEST(LatexTest, PValuesAndIntervalsAreMath) {
+  Report report;
+  Table table;
+  table.name = "segmentation";
+  table.title = "Segmentation";
+  table.baseline = "QuickNAT";
+  Row base;
+  base.label = "QuickNAT";
+  base.baseline = true;
+  Row small;
+  small.label = "Small p";
+  small.p_value = 7.63e-06;
+  small.p_holm = 0.0123;
+  small.difference = -0.05;
+  small.difference_low = -0.0712;
+  small.difference_high = -0.0301;
+  table.rows = {base, small};
+  const std::string tex = RenderLatex(report, table);
+  EXPECT_TRUE(absl::StrContains(
+      tex, "Small p & 0 & $-0.0500\\;[-0.0712, -0.0301]$ & $7.63\\times10^{-6}$ & $0.0123$ \\\\"))
+      << tex;
+  EXPECT_FALSE(absl::StrContains(tex, "e-06")) << tex;
+}
+
 TEST_F(TablesTest, CsvHasRawNumbersPerRow) {
   const std::string csv = RenderCsv(report_, Find(report_, "misclassification"));
   EXPECT_TRUE(absl::StartsWith(csv, "# nerve-mtl study report: misclassification\n")) << csv;

@@ -27,10 +27,19 @@ from torch.nn import functional as F
 import reference_models as rm
 
 MODELS = {
-    "quicknat": lambda size: rm.QuickNat(),
-    "resultnet": lambda size: rm.ResNet18(in_channels=1, width=64, classes=3),
-    "quickfcn": lambda size: rm.QuickFcn(height=size, width=size),
-    "softquickfcn": lambda size: rm.SoftQuickFcn(height=size, width=size),
+    "quicknat": lambda size, c: rm.QuickNat(**c["encoder"]),
+    "resultnet": lambda size, c: rm.ResNet18(in_channels=1, width=c["resnet_width"], classes=3),
+    "quickfcn": lambda size, c: rm.QuickFcn(height=size, width=size, **c["encoder"]),
+    "softquickfcn": lambda size, c: rm.SoftQuickFcn(height=size, width=size, **c["encoder"]),
+}
+
+# The networks' sizes: every ModelSpec default, or the default study's model block
+# (study/studies/default.textproto), where per-step overhead weighs more. models_benchmark.cc's
+# --config has the same two.
+CONFIGS = {
+    "default": {"encoder": {}, "resnet_width": 64},
+    "study": {"encoder": {"filters": 16, "kernel_size": 3, "depth": 3, "dropout": 0.1},
+              "resnet_width": 16},
 }
 
 
@@ -60,7 +69,7 @@ def bench(name, size, mode, args):
     torch.manual_seed(0)
     device = torch.device(args.device)
     layout = torch.channels_last if args.channels_last else torch.contiguous_format
-    model = MODELS[name](size).to(device=device, memory_format=layout)
+    model = MODELS[name](size, CONFIGS[args.config]).to(device=device, memory_format=layout)
     images = torch.randn(args.batch, 1, size, size).to(device=device, memory_format=layout)
     masks = torch.randint(2, (args.batch, size, size), dtype=torch.long).to(device)
     labels = torch.randint(3, (args.batch,), dtype=torch.long).to(device)
@@ -135,6 +144,8 @@ def main():
     parser.add_argument("--modes", default="forward,train")
     parser.add_argument("--min-time", type=float, default=2.0, help="seconds per case")
     parser.add_argument("--batch", type=int, default=4)
+    parser.add_argument("--config", choices=sorted(CONFIGS), default="default",
+                        help="network sizes: every default, or the default study's")
     parser.add_argument("--device", default="cpu", help="cpu, cuda or cuda:N")
     parser.add_argument("--precision", choices=["fp32", "bf16"], default="fp32",
                         help="bf16: the forward pass under torch.autocast")
