@@ -4,6 +4,7 @@
 #include <torch/ordered_dict.h>
 #include <torch/utils.h>
 
+#include <cmath>
 #include <tuple>
 
 #include "absl/strings/str_cat.h"
@@ -116,7 +117,7 @@ std::vector<ParameterGroup> SoftQuickFcnImpl::parameter_groups() {
   ParameterGroup group;
   group.name = "cross_stitch";
   group.parameters = alphas();
-  group.lr_multiplier = spec_.cross_stitch_lr_multiplier();
+  group.learning_rate = spec_.cross_stitch_learning_rate();
   return {group};
 }
 
@@ -176,9 +177,10 @@ absl::Status ValidateSoftQuickFcnSpec(const ModelSpec& spec) {
         absl::StrCat("model.cross_stitch_self_weight: must be in [0, 1], got ",
                      spec.cross_stitch_self_weight()));
   }
-  if (!(spec.cross_stitch_lr_multiplier() > 0.0)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "model.cross_stitch_lr_multiplier: must be > 0, got ", spec.cross_stitch_lr_multiplier()));
+  if (!(spec.cross_stitch_learning_rate() > 0.0) || !std::isfinite(spec.cross_stitch_learning_rate())) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("model.cross_stitch_learning_rate: must be finite and > 0, got ",
+                     spec.cross_stitch_learning_rate()));
   }
   return absl::OkStatus();
 }
@@ -192,7 +194,7 @@ ModelSpec SegmentationBranchSpec(const ModelSpec& spec) {
   branch.clear_resnet_width();
   branch.clear_cross_stitch_init();
   branch.clear_cross_stitch_self_weight();
-  branch.clear_cross_stitch_lr_multiplier();
+  branch.clear_cross_stitch_learning_rate();
   return branch;
 }
 
@@ -203,7 +205,7 @@ ModelSpec ClassificationBranchSpec(const ModelSpec& spec) {
   branch.clear_resnet_width();
   branch.clear_cross_stitch_init();
   branch.clear_cross_stitch_self_weight();
-  branch.clear_cross_stitch_lr_multiplier();
+  branch.clear_cross_stitch_learning_rate();
   return branch;
 }
 

@@ -46,7 +46,8 @@ class SoftQuickFcnImpl : public MultitaskModelImpl {
   // them gets one task's gradient only, so GradNorm would measure a zero norm for the other
   // task. The classification loss reaches this weight through the last unit's alpha_cs.
   torch::Tensor last_shared_weight() override;
-  // One group, "cross_stitch": every alpha, at spec.cross_stitch_lr_multiplier().
+  // One group, "cross_stitch": every alpha, at the absolute rate
+  // spec.cross_stitch_learning_rate().
   std::vector<ParameterGroup> parameter_groups() override;
   // The mean of each alpha per unit: "cross_stitch/<unit>/ss", ".../sc", ".../cs", ".../cc".
   std::vector<std::pair<std::string, double>> diagnostics() override;

@@ -198,8 +198,10 @@ void FillSplit(const Evaluation& e, SplitMetrics* out) {
 }
 
 // Optimiser parameter groups: the model's plain parameters at the base rate, each of the
-// model's special groups (cross-stitch alphas) and the strategy's own parameters at their
-// multiples of it. `multipliers` receives each group's multiple, for the StepLR schedule.
+// model's special groups (cross-stitch alphas) at its absolute rate or its multiple of the base
+// rate, the strategy's own parameters at their multiple. `multipliers` receives each group's
+// rate as a multiple of the base rate, for the StepLR schedule, which so scales every group by
+// gamma as PyTorch's does.
 std::vector<torch::optim::OptimizerParamGroup> ParameterGroups(
     MultitaskModelImpl& model, losses::MultitaskStrategy* strategy, const TrainingSpec& training,
     std::vector<double>* multipliers) {
@@ -222,7 +224,10 @@ std::vector<torch::optim::OptimizerParamGroup> ParameterGroups(
     if (!special.count(p.unsafeGetTensorImpl())) base.push_back(p);
   }
   add(base, 1.0, training.weight_decay());
-  for (const models::ParameterGroup& g : model_groups) add(g.parameters, g.lr_multiplier, 0.0);
+  for (const models::ParameterGroup& g : model_groups) {
+    add(g.parameters,
+        g.learning_rate ? *g.learning_rate / training.learning_rate() : g.lr_multiplier, 0.0);
+  }
   if (strategy != nullptr) add(strategy->parameters(), strategy->lr_multiplier(), 0.0);
   return groups;
 }

@@ -1,0 +1,267 @@
+// Tests of soft sharing: //models:softquickfcn, its cross-stitch parameter group, its
+// pretraining protocol and the original's variant.
+#include "models/softquickfcn.h"
+
+#include <ATen/Functions.h>
+#include <torch/utils.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "models/blocks.h"
+#include "models/model.h"
+#include "models/model_spec.pb.h"
+#include "models/quickclassifier.h"
+#include "models/quicknat.h"
+#include "models/test_util.h"
+
+namespace nerve_mtl::models {
+namespace {
+
+using ::testing::HasSubstr;
+using model_testing::BackwardOneTask;
+using model_testing::Create;
+using model_testing::ExpectBothTasksReachTheSharedParameters;
+using model_testing::ExpectGradientReachesEveryParameter;
+using model_testing::ExpectRejected;
+using model_testing::HasGradient;
+using model_testing::kBatch;
+using model_testing::kF;
+using model_testing::kSize;
+using model_testing::kSmallGapHead;
+using model_testing::kSmallSegmentationHead;
+using model_testing::MakeBatch;
+using model_testing::NameOf;
+using model_testing::SmallDecoder;
+using model_testing::SmallEncoder;
+using model_testing::SmallSpec;
+using model_testing::StepsToOverfit;
+using model_testing::Task;
+
+// --- SoftQuickFcn ---
+
+TEST(SoftQuickFcnTest, SegmentsAndClassifies) {
+  auto model = Create<SoftQuickFcnImpl>(SmallSpec("softquickfcn"));
+  ASSERT_NE(model, nullptr);
+  const ModelOutput out = model->forward(MakeBatch().images);
+  EXPECT_EQ(out.segmentation.sizes(), (std::vector<int64_t>{kBatch, 2, kSize, kSize}));
+  EXPECT_EQ(out.classification.sizes(), (std::vector<int64_t>{kBatch, 3}));
+  // Two branches plus depth + 1 = 3 units of 4 alphas over F channels.
+  EXPECT_EQ(model->cross_stitch_units().size(), 3u);
+  EXPECT_EQ(CountParameters(*model), (SmallEncoder() + SmallDecoder() + kSmallSegmentationHead) +
+                                         (SmallEncoder() + kSmallGapHead) + 3 * 4 * kF);
+}
+
+TEST(SoftQuickFcnTest, AlphasFormTheirOwnParameterGroup) {
+  ModelSpec spec = SmallSpec("softquickfcn");
+  spec.set_cross_stitch_learning_rate(0.02);
+  auto model = Create<SoftQuickFcnImpl>(spec);
+  ASSERT_NE(model, nullptr);
+  const std::vector<ParameterGroup> groups = model->parameter_groups();
+  ASSERT_EQ(groups.size(), 1u);
+  EXPECT_EQ(groups[0].name, "cross_stitch");
+  // An absolute rate, not a multiple of the base rate.
+  ASSERT_TRUE(groups[0].learning_rate.has_value());
+  EXPECT_DOUBLE_EQ(*groups[0].learning_rate, 0.02);
+  ASSERT_EQ(groups[0].parameters.size(), 3u * 4u);
+  std::vector<std::string> names;
+  for (const torch::Tensor& p : groups[0].parameters) names.push_back(NameOf(*model, p));
+  std::vector<std::string> expected;
+  for (const auto& item : model->named_parameters()) {
+    if (item.key().rfind("cross_stitch.", 0) == 0) expected.push_back(item.key());
+  }
+  EXPECT_EQ(names, expected);
+  EXPECT_EQ(names[1], "cross_stitch.0.alpha_sc");
+}
+
+TEST(SoftQuickFcnTest, DiagnosticsReportTheMeanOfEachAlpha) {
+  auto model = Create<SoftQuickFcnImpl>(SmallSpec("softquickfcn"));
+  ASSERT_NE(model, nullptr);
+  const auto diagnostics = model->diagnostics();
+  ASSERT_EQ(diagnostics.size(), 12u);
+  EXPECT_EQ(diagnostics[0].first, "cross_stitch/0/ss");
+  EXPECT_NEAR(diagnostics[0].second, 0.9, 1e-6);
+  EXPECT_EQ(diagnostics[6].first, "cross_stitch/1/cs");
+  EXPECT_NEAR(diagnostics[6].second, 0.1, 1e-6);
+  EXPECT_EQ(diagnostics[11].first, "cross_stitch/2/cc");
+}
+
+// Each unit draws its own a and b (blocks_test.cc checks their distribution).
+TEST(SoftQuickFcnTest, UniformInitGivesEachUnitItsOwnDraws) {
+  ModelSpec spec = SmallSpec("softquickfcn");
+  spec.set_cross_stitch_init(CROSS_STITCH_UNIFORM);
+  torch::manual_seed(5);
+  auto model = Create<SoftQuickFcnImpl>(spec);
+  ASSERT_NE(model, nullptr);
+  std::vector<double> draws;
+  for (const CrossStitchUnit& unit : model->cross_stitch_units()) {
+    for (const torch::Tensor& self : {unit->alpha_ss(), unit->alpha_cc()}) {
+      draws.push_back(self[0].item<double>());
+      EXPECT_GE(draws.back(), 0.05 - 1e-7);
+      EXPECT_LE(draws.back(), 0.95 + 1e-7);
+    }
+    EXPECT_TRUE(at::allclose(unit->alpha_ss() + unit->alpha_sc(), at::ones({kF})));
+    EXPECT_TRUE(at::allclose(unit->alpha_cs() + unit->alpha_cc(), at::ones({kF})));
+  }
+  ASSERT_EQ(draws.size(), 6u);
+  std::sort(draws.begin(), draws.end());
+  EXPECT_EQ(std::unique(draws.begin(), draws.end()), draws.end()) << "six distinct draws";
+}
+
+TEST(SoftQuickFcnTest, SharesBothEncodersAndTheInnerAlphas) {
+  auto model = Create<SoftQuickFcnImpl>(SmallSpec("softquickfcn"));
+  ASSERT_NE(model, nullptr);
+  int64_t shared = 0;
+  for (const torch::Tensor& p : model->shared_parameters()) shared += p.numel();
+  EXPECT_EQ(shared, 2 * SmallEncoder() + 2 * 4 * kF);
+  EXPECT_EQ(NameOf(*model, model->last_shared_weight()),
+            "segmentation.encoder.bottleneck.conv3.weight");
+  ExpectBothTasksReachTheSharedParameters(*model);
+  // Why the last unit is not shared: each of its alphas serves one task.
+  const CrossStitchUnit last = model->cross_stitch_units().back();
+  BackwardOneTask(*model, Task::kSegmentation);
+  EXPECT_TRUE(HasGradient(last->alpha_ss()));
+  EXPECT_FALSE(HasGradient(last->alpha_cs()));
+  BackwardOneTask(*model, Task::kClassification);
+  EXPECT_FALSE(HasGradient(last->alpha_sc()));
+  EXPECT_TRUE(HasGradient(last->alpha_cc()));
+}
+
+TEST(SoftQuickFcnTest, GradientReachesEveryParameter) {
+  torch::manual_seed(0);
+  auto model = Create<SoftQuickFcnImpl>(SmallSpec("softquickfcn"));
+  ASSERT_NE(model, nullptr);
+  ExpectGradientReachesEveryParameter(*model);
+}
+
+TEST(SoftQuickFcnTest, PretrainingSpecsAreTheBranchesWithoutCrossStitchFields) {
+  ModelSpec spec = SmallSpec("softquickfcn");
+  spec.set_cross_stitch_self_weight(0.7);
+  auto model = Create<SoftQuickFcnImpl>(spec);
+  ASSERT_NE(model, nullptr);
+  const std::vector<ModelSpec> specs = model->pretraining_specs();
+  ASSERT_EQ(specs.size(), 2u);
+  EXPECT_EQ(specs[0].name(), "quicknat");
+  EXPECT_EQ(specs[1].name(), "quickclassifier");
+  EXPECT_FALSE(specs[0].has_cross_stitch_self_weight());
+  EXPECT_FALSE(specs[0].has_classification_classes());
+  EXPECT_FALSE(specs[1].has_segmentation_classes());
+  EXPECT_EQ(specs[0].filters(), spec.filters());
+  EXPECT_EQ(specs[1].depth(), spec.depth());
+  // Experiments that differ only in their cross-stitch settings share their pretraining.
+  ModelSpec other = spec;
+  other.set_cross_stitch_init(CROSS_STITCH_UNIFORM);
+  other.set_cross_stitch_learning_rate(0.5);
+  auto other_model = Create<SoftQuickFcnImpl>(other);
+  ASSERT_NE(other_model, nullptr);
+  EXPECT_EQ(other_model->pretraining_specs()[0].SerializeAsString(), specs[0].SerializeAsString());
+  EXPECT_EQ(other_model->pretraining_specs()[1].SerializeAsString(), specs[1].SerializeAsString());
+}
+
+TEST(SoftQuickFcnTest, LoadedBranchesReproduceThePretrainedModelsAtIdentityAlphas) {
+  ModelSpec spec = SmallSpec("softquickfcn");
+  spec.set_cross_stitch_self_weight(1.0);
+  auto model = Create<SoftQuickFcnImpl>(spec);
+  ASSERT_NE(model, nullptr);
+  const std::vector<ModelSpec> specs = model->pretraining_specs();
+  torch::manual_seed(3);
+  auto seg = Create<QuickNatImpl>(specs[0]);
+  auto cls = Create<QuickClassifierImpl>(specs[1]);
+  ASSERT_NE(seg, nullptr);
+  ASSERT_NE(cls, nullptr);
+  const torch::Tensor images = MakeBatch().images;
+  {
+    // Training-mode passes move the batch-norm statistics, so buffers must be copied too.
+    torch::NoGradGuard no_grad;
+    for (int i = 0; i < 3; ++i) {
+      seg->forward(images * (i + 2));
+      cls->forward(images * (i + 2));
+    }
+  }
+  ASSERT_TRUE(model->LoadPretrained({seg, cls}).ok());
+  torch::NoGradGuard no_grad;
+  model->eval();
+  seg->eval();
+  cls->eval();
+  const ModelOutput soft = model->forward(images);
+  EXPECT_TRUE(at::allclose(soft.segmentation, seg->forward(images).segmentation, 1e-5, 1e-5));
+  EXPECT_TRUE(at::allclose(soft.classification, cls->forward(images).classification, 1e-5, 1e-5));
+}
+
+TEST(SoftQuickFcnTest, LoadBranchesNamesTheFirstMismatch) {
+  auto model = Create<SoftQuickFcnImpl>(SmallSpec("softquickfcn"));
+  ASSERT_NE(model, nullptr);
+  ModelSpec seg_spec = model->pretraining_specs()[0];
+  seg_spec.set_filters(4);
+  auto seg = Create<QuickNatImpl>(seg_spec);
+  auto cls = Create<QuickClassifierImpl>(model->pretraining_specs()[1]);
+  ASSERT_NE(seg, nullptr);
+  ASSERT_NE(cls, nullptr);
+  const std::string probe = "classification.encoder.block0.dense.conv1.weight";
+  const torch::Tensor before = model->named_parameters()[probe].clone();
+  absl::Status status = LoadBranches(*model, *seg, *cls);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  // norm1 sees the 1 input channel either way; norm2 sees 1 + F.
+  EXPECT_THAT(std::string(status.message()),
+              HasSubstr("segmentation branch: parameter 'encoder.block0.dense.norm2.weight' has "
+                        "shape [5] in the pretrained model, [9] in the branch"));
+  // Nothing was copied, not even the classification branch that would have fitted.
+  EXPECT_TRUE(at::equal(model->named_parameters()[probe], before));
+
+  ModelSpec cls_spec = model->pretraining_specs()[1];
+  cls_spec.set_csse(true);
+  auto csse = Create<QuickClassifierImpl>(cls_spec);
+  ASSERT_NE(csse, nullptr);
+  auto good_seg = Create<QuickNatImpl>(model->pretraining_specs()[0]);
+  ASSERT_NE(good_seg, nullptr);
+  status = LoadBranches(*model, *good_seg, *csse);
+  EXPECT_THAT(std::string(status.message()),
+              HasSubstr("classification branch: the pretrained model has an extra parameter "
+                        "'encoder.block0.dense.csse.fc1.weight'"));
+  cls_spec = model->pretraining_specs()[1];
+  cls_spec.set_head(HEAD_FLATTEN);
+  auto flatten = Create<QuickClassifierImpl>(cls_spec);
+  ASSERT_NE(flatten, nullptr);
+  status = LoadBranches(*model, *good_seg, *flatten);
+  EXPECT_THAT(std::string(status.message()),
+              HasSubstr("classification branch: parameter 'classification_head.output.weight' "
+                        "has shape [3, 25] in the pretrained model, [3, 8] in the branch"));
+
+  EXPECT_FALSE(model->LoadPretrained({cls, seg}).ok());
+  EXPECT_FALSE(model->LoadPretrained({good_seg}).ok());
+}
+
+TEST(SoftQuickFcnTest, OverfitsOneBatch) {
+  torch::manual_seed(0);
+  auto model = Create<SoftQuickFcnImpl>(SmallSpec("softquickfcn"));
+  ASSERT_NE(model, nullptr);
+  EXPECT_GT(StepsToOverfit(*model, 150), 0);
+}
+
+TEST(SoftQuickFcnTest, RejectsBadSpecsNamingTheField) {
+  const std::vector<std::pair<std::function<void(ModelSpec&)>, std::string>> cases = {
+      {[](ModelSpec& s) { s.set_input_height(30); }, "input_height"},
+      {[](ModelSpec& s) { s.set_filters(0); }, "filters"},
+      {[](ModelSpec& s) { s.set_head(CLASSIFIER_HEAD_UNSPECIFIED); }, "head"},
+      {[](ModelSpec& s) { s.set_cross_stitch_init(CROSS_STITCH_INIT_UNSPECIFIED); },
+       "cross_stitch_init"},
+      {[](ModelSpec& s) { s.set_cross_stitch_self_weight(1.5); }, "cross_stitch_self_weight"},
+      {[](ModelSpec& s) { s.set_cross_stitch_learning_rate(0); }, "cross_stitch_learning_rate"},
+  };
+  for (const auto& [edit, field] : cases) {
+    ModelSpec spec = SmallSpec("softquickfcn");
+    edit(spec);
+    ExpectRejected(spec, field);
+  }
+}
+
+}  // namespace
+}  // namespace nerve_mtl::models
