@@ -4,11 +4,15 @@
 
 #include <ATen/Context.h>
 #include <ATen/Functions.h>
+// The module header uses the functional one without including it.
+#include <torch/nn/functional/instancenorm.h>
+#include <torch/nn/modules/instancenorm.h>
 #include <torch/utils.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -73,6 +77,49 @@ TEST(DenseBlockTest, InstanceNormNormalizesEachImageOnItsOwn) {
   EXPECT_TRUE(instance->named_buffers().is_empty());
   DenseBlock batch(DenseBlockOptions(2, 4).kernel_size(3).normalization(BATCH_NORM));
   EXPECT_FALSE(at::allclose(batch(x).slice(0, 0, 1), batch(x.slice(0, 0, 1)), 1e-5, 1e-5));
+}
+
+// PyTorch's nn.InstanceNorm2d(C) (affine=False, track_running_stats=False), which the original
+// soft-sharing variant used: each image's each channel comes out with mean 0 and biased
+// variance v / (v + eps), eps = 1e-5, in training and evaluation alike, and the layer has
+// neither parameters nor buffers.
+TEST(DenseBlockTest, InstanceNormWithoutAffineIsPyTorchsDefaultInstanceNorm) {
+  torch::manual_seed(0);
+  DenseBlock block(DenseBlockOptions(3, 4)
+                       .kernel_size(3)
+                       .normalization(INSTANCE_NORM)
+                       .normalization_affine(false));
+  EXPECT_TRUE(block->named_buffers().is_empty());
+  for (const auto& item : block->named_parameters()) {
+    EXPECT_EQ(item.key().find("norm"), std::string::npos) << item.key() << " is a parameter";
+  }
+  // 3x3, 3x3 and 1x1 convolutions with biases, no norm parameters, one PReLU slope.
+  EXPECT_EQ(CountParameters(*block), (3 * 4 * 9 + 4) + (7 * 4 * 9 + 4) + (11 * 4 + 4) + 1);
+
+  auto norm =
+      std::dynamic_pointer_cast<torch::nn::InstanceNorm2dImpl>(block->named_children()["norm1"]);
+  ASSERT_NE(norm, nullptr);
+  // Per image and channel: scale 1..6 and shift by -3..+2, so only the normalization can bring
+  // them to mean 0, variance 1.
+  const torch::Tensor x =
+      at::randn({2, 3, 6, 5}) * at::arange(1, 7).view({2, 3, 1, 1}) +
+      (at::arange(6).view({2, 3, 1, 1}) - 3);
+  for (const bool training : {true, false}) {
+    block->train(training);
+    const torch::Tensor y = norm->forward(x);
+    const torch::Tensor variance = x.var({2, 3}, /*unbiased=*/false);
+    EXPECT_TRUE(at::allclose(y.mean({2, 3}), at::zeros({2, 3}), 0, 1e-5)) << training;
+    EXPECT_TRUE(at::allclose(y.var({2, 3}, /*unbiased=*/false), variance / (variance + 1e-5),
+                             1e-4, 1e-5))
+        << training;
+  }
+}
+
+TEST(DenseBlockTest, BatchNormWithoutAffineHasOnlyRunningStatistics) {
+  DenseBlock block(DenseBlockOptions(3, 4).kernel_size(3).normalization_affine(false));
+  EXPECT_EQ(CountParameters(*block), (3 * 4 * 9 + 4) + (7 * 4 * 9 + 4) + (11 * 4 + 4) + 1);
+  // running_mean, running_var, num_batches_tracked for each of the three norms.
+  EXPECT_EQ(block->named_buffers().size(), 9u);
 }
 
 TEST(ChannelSpatialSETest, TakesTheElementwiseMaximumOfChannelAndSpatialExcitation) {

@@ -284,6 +284,46 @@ TEST(QuickFcnTest, OverfitsOneBatch) {
   EXPECT_GT(StepsToOverfit(*model, 150), 0);
 }
 
+// The original's head on the default study's QuickFCN (16 filters, 3x3 kernels, depth 3, 48x48
+// single-channel images, 3 classes): flatten -> Linear(., 25) -> PReLU -> Linear(25, classes).
+TEST(QuickFcnTest, OriginalHeadAtTheStudysScaleHasTheOriginalsLayers) {
+  ModelSpec spec;
+  spec.set_name("quickfcn");
+  spec.set_head(HEAD_FLATTEN);
+  spec.set_filters(16);
+  spec.set_kernel_size(3);
+  spec.set_depth(3);
+  spec.set_input_height(48);
+  spec.set_input_width(48);
+  torch::manual_seed(0);
+  auto model = Create<QuickFcnImpl>(spec);
+  ASSERT_NE(model, nullptr);
+  // By hand: the bottleneck is 48 / 2^3 = 6 pixels square, 16 * 6 * 6 = 576 values;
+  // Linear(576, 25) 576 * 25 + 25 = 14425, one PReLU slope, Linear(25, 3) 75 + 3 = 78: 14504.
+  ClassificationHead head = model->classification_head();
+  EXPECT_EQ(CountParameters(*head), 14504);
+  // The rest by hand (F = 16, k = 3): dense blocks with 1 input channel (144 + 16) +
+  // (2448 + 16) + (528 + 16) + norms 2 * (1 + 17 + 33) + 1 = 3271; with 16, 2320 + 4624 + 784
+  // + 192 + 1 = 7921; decoder blocks with 32, 4624 + 6928 + 1040 + 288 + 1 = 12881. Encoder
+  // 3271 + 3 * 7921 = 27034, decoder 3 * 12881 = 38643, 1x1 segmentation head 16 * 2 + 2 = 34.
+  EXPECT_EQ(CountParameters(*model), 27034 + 38643 + 34 + 14504);
+
+  // The layers in order, checked against PyTorch's functional forms.
+  const auto parameters = head->named_parameters();
+  ASSERT_EQ(parameters.size(), 5u);
+  EXPECT_EQ(parameters["hidden.weight"].sizes(), (std::vector<int64_t>{25, 576}));
+  EXPECT_EQ(parameters["prelu.weight"].sizes(), (std::vector<int64_t>{1}));
+  EXPECT_FLOAT_EQ(parameters["prelu.weight"].item<float>(), 0.25f);  // nn.PReLU()'s init.
+  EXPECT_EQ(parameters["output.weight"].sizes(), (std::vector<int64_t>{3, 25}));
+  const torch::Tensor bottleneck = at::randn({2, 16, 6, 6});
+  const torch::Tensor hidden = at::linear(bottleneck.reshape({2, 576}), parameters["hidden.weight"],
+                                          parameters["hidden.bias"]);
+  const torch::Tensor expected =
+      at::linear(at::prelu(hidden, parameters["prelu.weight"]), parameters["output.weight"],
+                 parameters["output.bias"]);
+  EXPECT_TRUE(at::allclose(head(bottleneck), expected, 1e-5, 1e-6));
+}
+
 TEST(QuickFcnTest, RejectsBadSpecsNamingTheField) {
   ModelSpec spec = SmallSpec("quickfcn");
   spec.set_input_width(22);

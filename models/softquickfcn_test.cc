@@ -3,6 +3,12 @@
 #include "models/softquickfcn.h"
 
 #include <ATen/Functions.h>
+// The module headers use the functional ones without including them.
+#include <torch/nn/functional/batchnorm.h>
+#include <torch/nn/functional/instancenorm.h>
+#include <torch/nn/modules/batchnorm.h>
+#include <torch/nn/modules/dropout.h>
+#include <torch/nn/modules/instancenorm.h>
 #include <torch/utils.h>
 
 #include <algorithm>
@@ -14,6 +20,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "google/protobuf/text_format.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "models/blocks.h"
@@ -261,6 +268,110 @@ TEST(SoftQuickFcnTest, RejectsBadSpecsNamingTheField) {
     edit(spec);
     ExpectRejected(spec, field);
   }
+}
+
+// --- The original's variant at the study's scale ---
+
+// What a study row sets for the original SoftQuickFCN (DESIGN.md): 3 encoder blocks, half the
+// study's 16 filters, InstanceNorm without affine parameters (PyTorch's default), dropout 0.05,
+// squeeze-excitation in every block, the original's uniform alpha init and alpha rate. The
+// study's base adds kernel_size 3; its data, 48x48 single-channel images.
+constexpr char kOriginalSoftQuickFcn[] = R"pb(
+  name: "softquickfcn"
+  depth: 3
+  filters: 8
+  normalization: INSTANCE_NORM
+  normalization_affine: false
+  dropout: 0.05
+  csse: true
+  cross_stitch_init: CROSS_STITCH_UNIFORM
+  cross_stitch_learning_rate: 0.01
+)pb";
+
+ModelSpec OriginalAtStudyScale() {
+  ModelSpec spec;
+  EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(kOriginalSoftQuickFcn, &spec));
+  spec.set_kernel_size(3);
+  spec.set_input_height(48);
+  spec.set_input_width(48);
+  return spec;
+}
+
+// Every module of `model` of type Impl, by name.
+template <typename Impl>
+std::vector<std::pair<std::string, std::shared_ptr<Impl>>> ModulesOf(torch::nn::Module& model) {
+  std::vector<std::pair<std::string, std::shared_ptr<Impl>>> found;
+  for (const auto& item : model.named_modules()) {
+    if (auto typed = std::dynamic_pointer_cast<Impl>(item.value())) {
+      found.emplace_back(item.key(), typed);
+    }
+  }
+  return found;
+}
+
+TEST(SoftQuickFcnTest, OriginalVariantHasTheOriginalsLayers) {
+  torch::manual_seed(0);
+  auto model = Create<SoftQuickFcnImpl>(OriginalAtStudyScale());
+  ASSERT_NE(model, nullptr);
+  // By hand (F = 8, k = 3, no norm parameters). Dense blocks: with 1 input channel
+  // (72 + 8) + (648 + 8) + (136 + 8) + 1 PReLU slope = 881; with 8, 584 + 1160 + 200 + 1 = 1945;
+  // decoder blocks with 16, 1160 + 1736 + 264 + 1 = 3161. CSSE: 8->4 (36), 4->8 (40),
+  // 8->1 1x1 conv (9) = 85 after each of the 7 + 4 dense blocks. Segmentation branch: encoder
+  // 881 + 3 * 1945 = 6716, decoder 3 * 3161 = 9483, CSSE 7 * 85 = 595, 1x1 head 18: 16812.
+  // Classification branch: encoder 6716, CSSE 4 * 85 = 340, pooled head 8 * 3 + 3 = 27: 7083.
+  // Cross-stitch: 4 units of 4 alphas over 8 channels = 128. Total 24023.
+  EXPECT_EQ(CountParameters(*model), 24023);
+  EXPECT_EQ(model->cross_stitch_units().size(), 4u);
+
+  // InstanceNorm without affine parameters or running statistics, everywhere.
+  const auto norms = ModulesOf<torch::nn::InstanceNorm2dImpl>(*model);
+  EXPECT_EQ(norms.size(), 3u * (7 + 4));
+  for (const auto& [name, norm] : norms) {
+    EXPECT_FALSE(norm->options.affine()) << name;
+    EXPECT_FALSE(norm->options.track_running_stats()) << name;
+  }
+  EXPECT_TRUE(ModulesOf<torch::nn::BatchNorm2dImpl>(*model).empty());
+  EXPECT_TRUE(model->named_buffers().is_empty());
+  // Squeeze-excitation after every dense block of both branches.
+  EXPECT_EQ(ModulesOf<ChannelSpatialSEImpl>(*model).size(), 7u + 4u);
+  // Dropout 0.05 after every encoder and decoder block.
+  const auto dropouts = ModulesOf<torch::nn::Dropout2dImpl>(*model);
+  EXPECT_EQ(dropouts.size(), 3u + 3u + 3u);
+  for (const auto& [name, dropout] : dropouts) EXPECT_DOUBLE_EQ(dropout->options.p(), 0.05) << name;
+
+  for (const CrossStitchUnit& unit : model->cross_stitch_units()) {
+    EXPECT_EQ(unit->options().init(), CROSS_STITCH_UNIFORM);
+  }
+  ASSERT_EQ(model->parameter_groups().size(), 1u);
+  EXPECT_DOUBLE_EQ(model->parameter_groups()[0].learning_rate.value_or(0), 0.01);
+
+  // One image at a time works: instance statistics need no batch.
+  const ModelOutput out = model->forward(at::randn({1, 1, 48, 48}));
+  EXPECT_EQ(out.segmentation.sizes(), (std::vector<int64_t>{1, 2, 48, 48}));
+  EXPECT_EQ(out.classification.sizes(), (std::vector<int64_t>{1, 3}));
+}
+
+TEST(SoftQuickFcnTest, OriginalVariantsPretrainingSpecsBuildTheSameBranches) {
+  const ModelSpec spec = OriginalAtStudyScale();
+  auto model = Create<SoftQuickFcnImpl>(spec);
+  ASSERT_NE(model, nullptr);
+  const std::vector<ModelSpec> specs = model->pretraining_specs();
+  ASSERT_EQ(specs.size(), 2u);
+  for (const ModelSpec& branch : specs) {
+    SCOPED_TRACE(branch.name());
+    EXPECT_EQ(branch.depth(), 3);
+    EXPECT_EQ(branch.filters(), 8);
+    EXPECT_EQ(branch.normalization(), INSTANCE_NORM);
+    EXPECT_FALSE(branch.normalization_affine());
+    EXPECT_DOUBLE_EQ(branch.dropout(), 0.05);
+    EXPECT_TRUE(branch.csse());
+    EXPECT_TRUE(ValidateModelSpec(branch).ok()) << ValidateModelSpec(branch);
+  }
+  auto seg = Create<QuickNatImpl>(specs[0]);
+  auto cls = Create<QuickClassifierImpl>(specs[1]);
+  ASSERT_NE(seg, nullptr);
+  ASSERT_NE(cls, nullptr);
+  EXPECT_TRUE(model->LoadPretrained({seg, cls}).ok());
 }
 
 }  // namespace
