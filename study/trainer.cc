@@ -28,7 +28,7 @@
 #include "data/mosaic.h"
 #include "google/protobuf/text_format.h"
 #include "losses/cross_entropy.h"
-#include "losses/dice.h"
+#include "losses/segmentation_loss.h"
 #include "losses/strategy.h"
 #include "models/model.h"
 #include "optim/adam.h"
@@ -458,7 +458,7 @@ absl::StatusOr<Result> TrainExperiment(const Experiment& experiment,
     if (!s.ok()) return s.status();
     strategy = *std::move(s);
   }
-  if (absl::Status s = losses::ValidateDiceOptions(resolved.loss().dice()); !s.ok()) return s;
+  if (absl::Status s = losses::ValidateSegmentationLoss(resolved.loss()); !s.ok()) return s;
   if (model.classifies()) {
     if (absl::Status s = losses::ValidateCrossEntropyOptions(resolved.loss().cross_entropy(), classes);
         !s.ok()) {
@@ -570,9 +570,8 @@ absl::StatusOr<Result> TrainExperiment(const Experiment& experiment,
       // The losses run in fp32 whatever the forward pass ran in.
       std::vector<at::Tensor> task_losses(losses::kNumTasks);
       if (model.segments()) {
-        task_losses[losses::kSegmentationTask] =
-            losses::DiceLoss(out.segmentation.to(at::kFloat), batch->masks.to(compute.device),
-                             resolved.loss().dice());
+        task_losses[losses::kSegmentationTask] = losses::SegmentationLoss(
+            out.segmentation.to(at::kFloat), batch->masks.to(compute.device), resolved.loss());
       }
       if (model.classifies()) {
         task_losses[losses::kClassificationTask] = losses::ClassificationCrossEntropy(
