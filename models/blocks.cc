@@ -321,6 +321,11 @@ absl::Status ValidateClassificationHeadSpec(const ModelSpec& spec) {
         absl::StrCat("model.head: must be HEAD_FLATTEN or HEAD_GLOBAL_AVERAGE_POOL, got ",
                      ClassifierHead_Name(spec.head())));
   }
+  if (spec.head_hidden() != ModelSpec::default_instance().head_hidden()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("model.head_hidden: ", spec.head_hidden(),
+                     " sizes HEAD_FLATTEN's hidden layer; HEAD_GLOBAL_AVERAGE_POOL has none"));
+  }
   return absl::OkStatus();
 }
 

@@ -225,7 +225,8 @@ ClassificationHeadOptions ClassificationHeadOptionsFromSpec(const ModelSpec& spe
 // `needs_divisible_size`: the input size must be divisible by 2^depth (a decoder's unpooling
 // mirrors every pooling; a flatten head's width depends on it).
 absl::Status ValidateEncoderSpec(const ModelSpec& spec, bool needs_divisible_size);
-// The classifier head's fields (and the size check when the head is HEAD_FLATTEN).
+// The classifier head's fields (and the size check when the head is HEAD_FLATTEN); head_hidden
+// other than its default beside HEAD_GLOBAL_AVERAGE_POOL, which has no hidden layer, is refused.
 absl::Status ValidateClassificationHeadSpec(const ModelSpec& spec);
 absl::Status ValidateSegmentationSpec(const ModelSpec& spec);
 

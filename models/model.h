@@ -70,6 +70,16 @@ using ModelValidator = std::function<absl::Status(const ModelSpec&)>;
 // the model's own validator runs.
 absl::Status ValidateModelSpec(const ModelSpec& spec);
 
+// For validators: InvalidArgument "model.<field>: <why>" for the first of `fields` holding a
+// value other than its default, an option `spec`'s model would ignore. A default spelled out (as
+// a resolved spec spells out every field) passes. Only for options no study sets on every row:
+// a study's base sets filters and resnet_width for all its networks.
+absl::Status RefuseIgnoredOptions(const ModelSpec& spec, const std::vector<std::string>& fields,
+                                  const std::string& why);
+
+// The cross-stitch options, refused for every model but softquickfcn.
+absl::Status RefuseCrossStitchOptions(const ModelSpec& spec);
+
 // Builds the registered model spec.name() after ValidateModelSpec.
 absl::StatusOr<std::shared_ptr<MultitaskModelImpl>> CreateModel(const ModelSpec& spec);
 

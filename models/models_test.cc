@@ -60,6 +60,48 @@ TEST(CreateModelTest, UnknownNameListsTheLinkedModels) {
                         "quicknat, resultnet, softquickfcn)"));
 }
 
+// Options a model would ignore are refused when they differ from their defaults, whether set
+// or not: a resolved spec spells out every default, and must pass.
+TEST(ValidateModelSpecTest, RefusesOptionsTheModelWouldIgnore) {
+  const std::vector<std::tuple<std::string, std::function<void(ModelSpec&)>, std::string>> cases = {
+      {"quicknat", [](ModelSpec& s) { s.set_head(HEAD_FLATTEN); }, "head"},
+      {"quicknat", [](ModelSpec& s) { s.set_cross_stitch_learning_rate(0.02); },
+       "cross_stitch_learning_rate"},
+      {"quickclassifier", [](ModelSpec& s) { s.set_segmentation_classes(3); },
+       "segmentation_classes"},
+      {"resultnet", [](ModelSpec& s) { s.set_head_hidden(50); }, "head_hidden"},
+      {"resultnet", [](ModelSpec& s) { s.set_cross_stitch_init(CROSS_STITCH_UNIFORM); },
+       "cross_stitch_init"},
+      {"quickfcn", [](ModelSpec& s) { s.set_cross_stitch_self_weight(0.8); },
+       "cross_stitch_self_weight"},
+      {"quickfcn", [](ModelSpec& s) { s.set_head_hidden(50); }, "head_hidden"},
+  };
+  for (const auto& [name, edit, field] : cases) {
+    ModelSpec spec = SmallSpec(name);
+    edit(spec);
+    ExpectRejected(spec, field);
+  }
+  EXPECT_EQ(ValidateModelSpec([] {
+              ModelSpec s = SmallSpec("quicknat");
+              s.set_cross_stitch_self_weight(0.8);
+              return s;
+            }())
+                .message(),
+            "model.cross_stitch_self_weight: cross-stitch units exist only in softquickfcn, not "
+            "in 'quicknat'");
+  for (const std::string name :
+       {"quicknat", "quickclassifier", "resultnet", "quickfcn", "softquickfcn"}) {
+    ModelSpec spelled_out = SmallSpec(name);
+    spelled_out.set_head(HEAD_GLOBAL_AVERAGE_POOL);
+    spelled_out.set_head_hidden(25);
+    spelled_out.set_segmentation_classes(2);
+    spelled_out.set_cross_stitch_init(CROSS_STITCH_FIXED);
+    spelled_out.set_cross_stitch_self_weight(0.9);
+    spelled_out.set_cross_stitch_learning_rate(0.01);
+    EXPECT_TRUE(ValidateModelSpec(spelled_out).ok()) << name << ": " << ValidateModelSpec(spelled_out);
+  }
+}
+
 // --- QuickNat ---
 
 TEST(QuickNatTest, SegmentsOnly) {

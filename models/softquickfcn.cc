@@ -164,7 +164,10 @@ std::vector<torch::Tensor> SoftQuickFcnImpl::alphas() const {
 }
 
 absl::Status ValidateSoftQuickFcnSpec(const ModelSpec& spec) {
-  if (absl::Status s = ValidateQuickNatSpec(spec); !s.ok()) return s;
+  if (absl::Status s = ValidateEncoderSpec(spec, /*needs_divisible_size=*/true); !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = ValidateSegmentationSpec(spec); !s.ok()) return s;
   if (absl::Status s = ValidateClassificationHeadSpec(spec); !s.ok()) return s;
   if (spec.cross_stitch_init() != CROSS_STITCH_FIXED &&
       spec.cross_stitch_init() != CROSS_STITCH_UNIFORM) {
@@ -176,6 +179,14 @@ absl::Status ValidateSoftQuickFcnSpec(const ModelSpec& spec) {
     return absl::InvalidArgumentError(
         absl::StrCat("model.cross_stitch_self_weight: must be in [0, 1], got ",
                      spec.cross_stitch_self_weight()));
+  }
+  if (spec.cross_stitch_init() == CROSS_STITCH_UNIFORM) {
+    if (absl::Status s = RefuseIgnoredOptions(
+            spec, {"cross_stitch_self_weight"},
+            "CROSS_STITCH_FIXED's weight, but cross_stitch_init CROSS_STITCH_UNIFORM draws them");
+        !s.ok()) {
+      return s;
+    }
   }
   if (!(spec.cross_stitch_learning_rate() > 0.0) || !std::isfinite(spec.cross_stitch_learning_rate())) {
     return absl::InvalidArgumentError(
@@ -222,12 +233,12 @@ absl::Status LoadBranches(SoftQuickFcnImpl& model, QuickNatImpl& pretrained_seg,
 
 namespace {
 
-const bool kRegistered =
-    RegisterModel("softquickfcn",
-                  [](const ModelSpec& spec) -> absl::StatusOr<std::shared_ptr<MultitaskModelImpl>> {
-                    if (absl::Status s = ValidateSoftQuickFcnSpec(spec); !s.ok()) return s;
-                    return std::make_shared<SoftQuickFcnImpl>(spec);
-                  });
+const bool kRegistered = RegisterModel(
+    "softquickfcn",
+    [](const ModelSpec& spec) -> absl::StatusOr<std::shared_ptr<MultitaskModelImpl>> {
+      return std::make_shared<SoftQuickFcnImpl>(spec);
+    },
+    ValidateSoftQuickFcnSpec);
 
 }  // namespace
 }  // namespace nerve_mtl::models

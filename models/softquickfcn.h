@@ -29,7 +29,7 @@ namespace nerve_mtl::models {
 // LoadPretrained (or LoadBranches) copies them into the branches; the alphas keep their init.
 class SoftQuickFcnImpl : public MultitaskModelImpl {
  public:
-  // `spec` must pass ValidateSoftQuickFcnSpec (the registered factory checks it).
+  // `spec` must pass ValidateSoftQuickFcnSpec (registered as its validator, so CreateModel checks it first).
   explicit SoftQuickFcnImpl(const ModelSpec& spec);
   void reset();
   ModelOutput forward(const torch::Tensor& images) override;
@@ -73,6 +73,8 @@ class SoftQuickFcnImpl : public MultitaskModelImpl {
 };
 TORCH_MODULE(SoftQuickFcn);
 
+// The registered validator: both branches' options, the cross-stitch options (a
+// cross_stitch_self_weight beside CROSS_STITCH_UNIFORM, which ignores it, is refused).
 absl::Status ValidateSoftQuickFcnSpec(const ModelSpec& spec);
 
 // The spec of each branch (and of its pretraining): `spec` renamed, fields it ignores cleared.

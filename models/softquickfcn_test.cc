@@ -165,6 +165,7 @@ TEST(SoftQuickFcnTest, PretrainingSpecsAreTheBranchesWithoutCrossStitchFields) {
   EXPECT_EQ(specs[1].depth(), spec.depth());
   // Experiments that differ only in their cross-stitch settings share their pretraining.
   ModelSpec other = spec;
+  other.clear_cross_stitch_self_weight();  // The uniform init has no self weight.
   other.set_cross_stitch_init(CROSS_STITCH_UNIFORM);
   other.set_cross_stitch_learning_rate(0.5);
   auto other_model = Create<SoftQuickFcnImpl>(other);
@@ -262,6 +263,11 @@ TEST(SoftQuickFcnTest, RejectsBadSpecsNamingTheField) {
        "cross_stitch_init"},
       {[](ModelSpec& s) { s.set_cross_stitch_self_weight(1.5); }, "cross_stitch_self_weight"},
       {[](ModelSpec& s) { s.set_cross_stitch_learning_rate(0); }, "cross_stitch_learning_rate"},
+      {[](ModelSpec& s) {
+         s.set_cross_stitch_init(CROSS_STITCH_UNIFORM);
+         s.set_cross_stitch_self_weight(0.8);
+       },
+       "cross_stitch_self_weight"},
   };
   for (const auto& [edit, field] : cases) {
     ModelSpec spec = SmallSpec("softquickfcn");

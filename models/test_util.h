@@ -77,7 +77,8 @@ void BackwardOneTask(MultitaskModelImpl& model, Task task);
 // Each task alone reaches every shared parameter and the last shared weight.
 void ExpectBothTasksReachTheSharedParameters(MultitaskModelImpl& model);
 
-// CreateModel refuses `spec` with InvalidArgument naming "model.<field>:".
+// ValidateModelSpec refuses `spec` with InvalidArgument naming "model.<field>:", and CreateModel
+// with the same status.
 void ExpectRejected(const ModelSpec& spec, const std::string& field);
 
 }  // namespace nerve_mtl::models::model_testing
