@@ -101,7 +101,8 @@ TEST(QuickNatPixelWeightsTest, PerImageWithAnOddNumberOfClassesAndAnAbsentOne) {
   const at::Tensor expected_line =
       at::tensor({2.0f, 1.0f, 2.0f, 3.0f}).view({1, 1, 4}).expand({1, 4, 4});
   EXPECT_TRUE(at::equal(weights[1], expected_line[0])) << weights[1];
-  EXPECT_TRUE(at::equal(weights[0], at::tensor(at::ArrayRef<float>(kBlockWeights, 16)).view({4, 4})))
+  EXPECT_TRUE(
+      at::equal(weights[0], at::tensor(at::ArrayRef<float>(kBlockWeights, 16)).view({4, 4})))
       << weights[0];
 }
 

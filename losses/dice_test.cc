@@ -70,9 +70,8 @@ TEST(DiceLossTest, SmoothInTheDenominatorOnlyMatchesHandComputation) {
 TEST(DiceLossTest, SmoothInTheDenominatorOnlyScoresAnAbsentClassZero) {
   const at::Tensor target = at::zeros({1, 2, 2}, at::kLong);
   // Logits +-40: p0 = 1 - 1.8e-35 (1 in double), p1 = 1.8e-35 on every pixel.
-  const at::Tensor logits =
-      at::cat({at::full({1, 1, 2, 2}, 40.0, at::kDouble), at::full({1, 1, 2, 2}, -40.0, at::kDouble)},
-              1);
+  const at::Tensor logits = at::cat(
+      {at::full({1, 1, 2, 2}, 40.0, at::kDouble), at::full({1, 1, 2, 2}, -40.0, at::kDouble)}, 1);
   DiceOptions options;
   options.set_smooth(1e-4);
   options.set_smooth_denominator_only(true);
@@ -82,8 +81,8 @@ TEST(DiceLossTest, SmoothInTheDenominatorOnlyScoresAnAbsentClassZero) {
               1e-12);
   // Smoothed numerator: class 1 is (0 + 1e-4) / (7e-35 + 1e-4) = 1.
   options.set_smooth_denominator_only(false);
-  EXPECT_NEAR(DiceLoss(logits, target, options).item<double>(),
-              1.0 - (8.0001 / 8.0001 + 1.0) / 2.0, 1e-12);
+  EXPECT_NEAR(DiceLoss(logits, target, options).item<double>(), 1.0 - (8.0001 / 8.0001 + 1.0) / 2.0,
+              1e-12);
 }
 
 TEST(DiceLossTest, PerImageAveragesImagesAndBatchPoolsThem) {

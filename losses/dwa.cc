@@ -68,7 +68,8 @@ double DwaStrategy::Backward(const std::vector<at::Tensor>& task_losses,
 
 namespace {
 
-[[maybe_unused]] const bool kRegistered = RegisterStrategy("dwa", DwaStrategy::Create, DwaStrategy::Validate);
+[[maybe_unused]] const bool kRegistered =
+    RegisterStrategy("dwa", DwaStrategy::Create, DwaStrategy::Validate);
 
 }  // namespace
 

@@ -93,7 +93,8 @@ double GradNormStrategy::Backward(const std::vector<at::Tensor>& task_losses,
 
 namespace {
 
-[[maybe_unused]] const bool kRegistered = RegisterStrategy("gradnorm", GradNormStrategy::Create, GradNormStrategy::Validate);
+[[maybe_unused]] const bool kRegistered =
+    RegisterStrategy("gradnorm", GradNormStrategy::Create, GradNormStrategy::Validate);
 
 }  // namespace
 

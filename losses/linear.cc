@@ -45,7 +45,8 @@ double LinearStrategy::Backward(const std::vector<at::Tensor>& task_losses,
 
 namespace {
 
-[[maybe_unused]] const bool kRegistered = RegisterStrategy("linear", LinearStrategy::Create, LinearStrategy::Validate);
+[[maybe_unused]] const bool kRegistered =
+    RegisterStrategy("linear", LinearStrategy::Create, LinearStrategy::Validate);
 
 }  // namespace
 

@@ -57,7 +57,8 @@ std::vector<double> ScheduledStrategy::TaskWeights() const {
 
 namespace {
 
-[[maybe_unused]] const bool kRegistered = RegisterStrategy("scheduled", ScheduledStrategy::Create, ScheduledStrategy::Validate);
+[[maybe_unused]] const bool kRegistered =
+    RegisterStrategy("scheduled", ScheduledStrategy::Create, ScheduledStrategy::Validate);
 
 }  // namespace
 

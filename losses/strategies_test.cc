@@ -125,7 +125,8 @@ TEST(ValidateLossSpecTest, RefusesAnotherStrategysOptions) {
     spelled_out.mutable_gradnorm()->set_alpha(1.5);
     spelled_out.mutable_uncertainty();
     spelled_out.mutable_dice()->set_smooth(1e-4);  // the task losses' options apply to all
-    EXPECT_TRUE(ValidateLossSpec(spelled_out).ok()) << name << ": " << ValidateLossSpec(spelled_out);
+    EXPECT_TRUE(ValidateLossSpec(spelled_out).ok())
+        << name << ": " << ValidateLossSpec(spelled_out);
   }
 }
 

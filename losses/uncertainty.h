@@ -20,7 +20,8 @@ class UncertaintyStrategy : public MultitaskStrategy {
  public:
   explicit UncertaintyStrategy(const UncertaintyOptions& options);
 
-  // The registered validator, on spec.uncertainty(): initial_log_variance must be finite, lr_multiplier > 0.
+  // The registered validator, on spec.uncertainty(): initial_log_variance must be finite,
+  // lr_multiplier > 0.
   static absl::Status Validate(const LossSpec& spec);
   // From spec.uncertainty(), after Validate.
   static absl::StatusOr<std::unique_ptr<MultitaskStrategy>> Create(const LossSpec& spec);

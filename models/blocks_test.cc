@@ -101,16 +101,15 @@ TEST(DenseBlockTest, InstanceNormWithoutAffineIsPyTorchsDefaultInstanceNorm) {
   ASSERT_NE(norm, nullptr);
   // Per image and channel: scale 1..6 and shift by -3..+2, so only the normalization can bring
   // them to mean 0, variance 1.
-  const torch::Tensor x =
-      at::randn({2, 3, 6, 5}) * at::arange(1, 7).view({2, 3, 1, 1}) +
-      (at::arange(6).view({2, 3, 1, 1}) - 3);
+  const torch::Tensor x = at::randn({2, 3, 6, 5}) * at::arange(1, 7).view({2, 3, 1, 1}) +
+                          (at::arange(6).view({2, 3, 1, 1}) - 3);
   for (const bool training : {true, false}) {
     block->train(training);
     const torch::Tensor y = norm->forward(x);
     const torch::Tensor variance = x.var({2, 3}, /*unbiased=*/false);
     EXPECT_TRUE(at::allclose(y.mean({2, 3}), at::zeros({2, 3}), 0, 1e-5)) << training;
-    EXPECT_TRUE(at::allclose(y.var({2, 3}, /*unbiased=*/false), variance / (variance + 1e-5),
-                             1e-4, 1e-5))
+    EXPECT_TRUE(
+        at::allclose(y.var({2, 3}, /*unbiased=*/false), variance / (variance + 1e-5), 1e-4, 1e-5))
         << training;
   }
 }

@@ -30,7 +30,6 @@
 namespace nerve_mtl::models {
 namespace {
 
-using ::testing::HasSubstr;
 using model_testing::Create;
 using model_testing::ExpectBothTasksReachTheSharedParameters;
 using model_testing::ExpectGradientReachesEveryParameter;
@@ -46,6 +45,7 @@ using model_testing::SmallDecoder;
 using model_testing::SmallEncoder;
 using model_testing::SmallSpec;
 using model_testing::StepsToOverfit;
+using ::testing::HasSubstr;
 
 // --- Registry ---
 
@@ -98,7 +98,8 @@ TEST(ValidateModelSpecTest, RefusesOptionsTheModelWouldIgnore) {
     spelled_out.set_cross_stitch_init(CROSS_STITCH_FIXED);
     spelled_out.set_cross_stitch_self_weight(0.9);
     spelled_out.set_cross_stitch_learning_rate(0.01);
-    EXPECT_TRUE(ValidateModelSpec(spelled_out).ok()) << name << ": " << ValidateModelSpec(spelled_out);
+    EXPECT_TRUE(ValidateModelSpec(spelled_out).ok())
+        << name << ": " << ValidateModelSpec(spelled_out);
   }
 }
 
@@ -360,9 +361,8 @@ TEST(QuickFcnTest, OriginalHeadAtTheStudysScaleHasTheOriginalsLayers) {
   const torch::Tensor bottleneck = at::randn({2, 16, 6, 6});
   const torch::Tensor hidden = at::linear(bottleneck.reshape({2, 576}), parameters["hidden.weight"],
                                           parameters["hidden.bias"]);
-  const torch::Tensor expected =
-      at::linear(at::prelu(hidden, parameters["prelu.weight"]), parameters["output.weight"],
-                 parameters["output.bias"]);
+  const torch::Tensor expected = at::linear(at::prelu(hidden, parameters["prelu.weight"]),
+                                            parameters["output.weight"], parameters["output.bias"]);
   EXPECT_TRUE(at::allclose(head(bottleneck), expected, 1e-5, 1e-6));
 }
 

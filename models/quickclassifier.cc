@@ -23,8 +23,8 @@ absl::Status ValidateQuickClassifierSpec(const ModelSpec& spec) {
     return s;
   }
   if (absl::Status s = ValidateClassificationHeadSpec(spec); !s.ok()) return s;
-  if (absl::Status s = RefuseIgnoredOptions(spec, {"segmentation_classes"},
-                                            "quickclassifier does not segment");
+  if (absl::Status s =
+          RefuseIgnoredOptions(spec, {"segmentation_classes"}, "quickclassifier does not segment");
       !s.ok()) {
     return s;
   }

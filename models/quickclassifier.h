@@ -17,7 +17,7 @@ namespace nerve_mtl::models {
 // .classification only.
 class QuickClassifierImpl : public MultitaskModelImpl {
  public:
-  // `spec` must pass ValidateQuickClassifierSpec (registered as its validator, so CreateModel checks it first).
+  // `spec` must pass ValidateQuickClassifierSpec (CreateModel runs it first).
   explicit QuickClassifierImpl(const ModelSpec& spec);
   void reset();
   ModelOutput forward(const torch::Tensor& images) override;

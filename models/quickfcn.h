@@ -19,7 +19,7 @@ namespace nerve_mtl::models {
 // QuickClassifier), so either single-task model's weights load by name.
 class QuickFcnImpl : public MultitaskModelImpl {
  public:
-  // `spec` must pass ValidateQuickFcnSpec (registered as its validator, so CreateModel checks it first).
+  // `spec` must pass ValidateQuickFcnSpec (CreateModel runs it first).
   explicit QuickFcnImpl(const ModelSpec& spec);
   void reset();
   ModelOutput forward(const torch::Tensor& images) override;

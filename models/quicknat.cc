@@ -28,8 +28,8 @@ absl::Status ValidateQuickNatSpec(const ModelSpec& spec) {
     return s;
   }
   if (absl::Status s = ValidateSegmentationSpec(spec); !s.ok()) return s;
-  if (absl::Status s = RefuseIgnoredOptions(spec, {"head", "head_hidden"},
-                                            "quicknat has no classifier head");
+  if (absl::Status s =
+          RefuseIgnoredOptions(spec, {"head", "head_hidden"}, "quicknat has no classifier head");
       !s.ok()) {
     return s;
   }

@@ -17,7 +17,7 @@ namespace nerve_mtl::models {
 // Children: encoder, decoder, segmentation_head. Output: .segmentation only.
 class QuickNatImpl : public MultitaskModelImpl {
  public:
-  // `spec` must pass ValidateQuickNatSpec (registered as its validator, so CreateModel checks it first).
+  // `spec` must pass ValidateQuickNatSpec (CreateModel runs it first).
   explicit QuickNatImpl(const ModelSpec& spec);
   void reset();
   ModelOutput forward(const torch::Tensor& images) override;

@@ -22,7 +22,7 @@ namespace nerve_mtl::models {
 // convolutions), so its weights could load by name. Output: .classification only.
 class ResultNetImpl : public MultitaskModelImpl {
  public:
-  // `spec` must pass ValidateResultNetSpec (registered as its validator, so CreateModel checks it first).
+  // `spec` must pass ValidateResultNetSpec (CreateModel runs it first).
   explicit ResultNetImpl(const ModelSpec& spec);
   void reset();
   ModelOutput forward(const torch::Tensor& images) override;

@@ -188,7 +188,8 @@ absl::Status ValidateSoftQuickFcnSpec(const ModelSpec& spec) {
       return s;
     }
   }
-  if (!(spec.cross_stitch_learning_rate() > 0.0) || !std::isfinite(spec.cross_stitch_learning_rate())) {
+  if (!(spec.cross_stitch_learning_rate() > 0.0) ||
+      !std::isfinite(spec.cross_stitch_learning_rate())) {
     return absl::InvalidArgumentError(
         absl::StrCat("model.cross_stitch_learning_rate: must be finite and > 0, got ",
                      spec.cross_stitch_learning_rate()));

@@ -29,7 +29,7 @@ namespace nerve_mtl::models {
 // LoadPretrained (or LoadBranches) copies them into the branches; the alphas keep their init.
 class SoftQuickFcnImpl : public MultitaskModelImpl {
  public:
-  // `spec` must pass ValidateSoftQuickFcnSpec (registered as its validator, so CreateModel checks it first).
+  // `spec` must pass ValidateSoftQuickFcnSpec (CreateModel runs it first).
   explicit SoftQuickFcnImpl(const ModelSpec& spec);
   void reset();
   ModelOutput forward(const torch::Tensor& images) override;

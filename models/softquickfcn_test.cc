@@ -20,8 +20,8 @@
 #include <vector>
 
 #include "absl/status/status.h"
-#include "google/protobuf/text_format.h"
 #include "gmock/gmock.h"
+#include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
 #include "models/blocks.h"
 #include "models/model.h"
@@ -33,7 +33,6 @@
 namespace nerve_mtl::models {
 namespace {
 
-using ::testing::HasSubstr;
 using model_testing::BackwardOneTask;
 using model_testing::Create;
 using model_testing::ExpectBothTasksReachTheSharedParameters;
@@ -52,6 +51,7 @@ using model_testing::SmallEncoder;
 using model_testing::SmallSpec;
 using model_testing::StepsToOverfit;
 using model_testing::Task;
+using ::testing::HasSubstr;
 
 // --- SoftQuickFcn ---
 

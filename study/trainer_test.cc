@@ -202,7 +202,7 @@ constexpr char kSoftTiny[] = R"pb(
 // Every alpha of the soft-sharing model in `dir`'s checkpoint (the last epoch's weights), by
 // name ("cross_stitch.0.alpha_ss", ...).
 std::vector<std::pair<std::string, at::Tensor>> CheckpointAlphas(const std::string& dir,
-                                                                  const Result& result) {
+                                                                 const Result& result) {
   auto model = models::CreateModel(result.experiment().model());
   EXPECT_TRUE(model.ok()) << model.status();
   if (!model.ok()) return {};
@@ -238,8 +238,8 @@ TEST(TrainerTest, CrossStitchAlphasTrainAtTheirAbsoluteRate) {
     ASSERT_EQ(alphas.size(), 3u * 4u);
     double largest = 0.0;
     for (const auto& [name, alpha] : alphas) {
-      const bool self = name.find("alpha_ss") != std::string::npos ||
-                        name.find("alpha_cc") != std::string::npos;
+      const bool self =
+          name.find("alpha_ss") != std::string::npos || name.find("alpha_cc") != std::string::npos;
       const double move = (alpha - (self ? 0.9 : 0.1)).abs().max().item<double>();
       EXPECT_LE(move, 0.01 + 1e-6) << name;
       largest = std::max(largest, move);
