@@ -2,12 +2,14 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "absl/strings/str_format.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "google/protobuf/text_format.h"
 
 namespace nerve_mtl {
 
@@ -112,6 +114,26 @@ void MergeReplacingRepeated(const google::protobuf::Message& from,
       to->MergeFrom(*OnlyField(from, field));
     }
   }
+}
+
+bool DiffersFromDefault(const google::protobuf::Message& message, const FieldDescriptor* field) {
+  const google::protobuf::Reflection* reflection = message.GetReflection();
+  if (field->is_repeated()) return reflection->FieldSize(message, field) > 0;
+  if (!reflection->HasField(message, field)) return false;
+  if (field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
+    const google::protobuf::Message& sub = reflection->GetMessage(message, field);
+    const google::protobuf::Descriptor* descriptor = sub.GetDescriptor();
+    for (int i = 0; i < descriptor->field_count(); ++i) {
+      if (DiffersFromDefault(sub, descriptor->field(i))) return true;
+    }
+    return false;
+  }
+  // Printed the way text specs spell them, equal values compare equal whatever their type.
+  std::string value, default_value;
+  google::protobuf::TextFormat::PrintFieldValueToString(message, field, -1, &value);
+  const std::unique_ptr<google::protobuf::Message> empty(message.New());
+  google::protobuf::TextFormat::PrintFieldValueToString(*empty, field, -1, &default_value);
+  return value != default_value;
 }
 
 std::string StableHash(const google::protobuf::Message& message) {

@@ -42,6 +42,22 @@ TEST(ProtoUtilTest, HashIgnoresExplicitDefaultsButNotValues) {
   EXPECT_LE(same, 6) << h1 << " vs " << h2;
 }
 
+TEST(ProtoUtilTest, DiffersFromDefaultIgnoresSpelledOutDefaults) {
+  const google::protobuf::Descriptor* d = data::DataSpec::descriptor();
+  const google::protobuf::FieldDescriptor* height = d->FindFieldByName("height");
+  const google::protobuf::FieldDescriptor* augmentation = d->FindFieldByName("augmentation");
+  data::DataSpec spec;
+  EXPECT_FALSE(DiffersFromDefault(spec, height));
+  spec.set_height(128);  // the default, written out
+  EXPECT_FALSE(DiffersFromDefault(spec, height));
+  spec.set_height(64);
+  EXPECT_TRUE(DiffersFromDefault(spec, height));
+  FillDefaults(&spec);
+  EXPECT_FALSE(DiffersFromDefault(spec, augmentation)) << "a sub-message of defaults";
+  spec.mutable_augmentation()->set_hflip_probability(0.5);
+  EXPECT_TRUE(DiffersFromDefault(spec, augmentation));
+}
+
 TEST(ProtoUtilTest, MergeReplacesListsAndMergesMessages) {
   data::DataSpec base, layer;
   base.set_height(64);

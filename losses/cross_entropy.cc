@@ -4,10 +4,10 @@
 #include <ATen/TensorOperators.h>
 #include <ATen/core/Reduction.h>
 #include <ATen/core/Tensor.h>
-#include <ATen/ops/bincount.h>
+#include <ATen/ops/arange.h>
+#include <ATen/ops/cat.h>
 #include <ATen/ops/cross_entropy_loss.h>
 #include <ATen/ops/log_softmax.h>
-#include <ATen/ops/max_pool2d.h>
 #include <ATen/ops/tensor.h>
 #include <c10/core/GradMode.h>
 #include <c10/util/Exception.h>
@@ -89,40 +89,52 @@ at::Tensor QuickNatPixelWeights(const at::Tensor& target, int64_t num_classes,
                                 double boundary_weight) {
   TORCH_CHECK(target.dim() == 3, "QuickNatPixelWeights: target must be [N, H, W], got ",
               target.sizes());
+  TORCH_CHECK(target.size(1) >= 2 && target.size(2) >= 2,
+              "QuickNatPixelWeights: images must be at least 2x2 for the label gradient, got ",
+              target.sizes());
   const c10::NoGradGuard no_grad;
   const at::Tensor labels = target.to(at::kLong);
-  // A handful of counts: the median is simplest on the host, and counting there too keeps
-  // deterministic mode on a GPU, which refuses CUDA's bincount.
+  const int64_t images = labels.size(0);
+  // Each image's pixel count per class, [N, C]: a comparison and a sum rather than bincount,
+  // which deterministic mode refuses on a GPU. A handful of counts per image: the medians are
+  // simplest on the host.
+  const at::Tensor classes = at::arange(num_classes, labels.options()).view({1, num_classes, 1, 1});
   const at::Tensor counts =
-      at::bincount(labels.flatten().cpu(), /*weights=*/{}, num_classes).to(at::kDouble);
-  TORCH_CHECK(counts.size(0) == num_classes, "QuickNatPixelWeights: labels outside [0, ",
-              num_classes, ")");
-  const auto count = counts.accessor<double, 1>();
-  const double total = static_cast<double>(labels.numel());
-  std::vector<double> present;
-  for (int64_t c = 0; c < num_classes; ++c) {
-    if (count[c] > 0) present.push_back(count[c] / total);
-  }
-  std::sort(present.begin(), present.end());
-  const size_t n = present.size();
-  const double median =
-      n == 0 ? 0.0 : (n % 2 == 1 ? present[n / 2] : 0.5 * (present[n / 2 - 1] + present[n / 2]));
-  std::vector<float> class_weights(num_classes, 0.0f);
-  for (int64_t c = 0; c < num_classes; ++c) {
-    if (count[c] > 0) class_weights[c] = static_cast<float>(median / (count[c] / total));
+      (labels.unsqueeze(1) == classes).sum({2, 3}).to(at::kDouble).cpu().contiguous();
+  TORCH_CHECK(counts.sum().item<double>() == static_cast<double>(labels.numel()),
+              "QuickNatPixelWeights: labels outside [0, ", num_classes, ")");
+  const auto count = counts.accessor<double, 2>();
+  std::vector<float> class_weights(images * num_classes, 0.0f);
+  for (int64_t n = 0; n < images; ++n) {
+    std::vector<double> present;
+    for (int64_t c = 0; c < num_classes; ++c) {
+      if (count[n][c] > 0) present.push_back(count[n][c]);
+    }
+    std::sort(present.begin(), present.end());
+    const size_t k = present.size();
+    const double median = k % 2 == 1 ? present[k / 2] : 0.5 * (present[k / 2 - 1] + present[k / 2]);
+    for (int64_t c = 0; c < num_classes; ++c) {
+      if (count[n][c] > 0) {
+        class_weights[n * num_classes + c] = static_cast<float>(std::floor(median / count[n][c]));
+      }
+    }
   }
   const at::TensorOptions float_options = at::TensorOptions(target.device()).dtype(at::kFloat);
-  const at::Tensor frequency_weight = at::tensor(class_weights, float_options)
-                                          .index_select(0, labels.flatten())
-                                          .view(labels.sizes());
+  const at::Tensor class_weight = at::tensor(class_weights, float_options)
+                                      .view({images, num_classes})
+                                      .gather(1, labels.view({images, -1}))
+                                      .view(labels.sizes());
 
-  // The neighbourhood holds another class exactly when its max and min labels differ; the
-  // pooling's implicit -inf padding keeps image borders from counting as edges.
-  const at::Tensor as_float = labels.to(at::kFloat).unsqueeze(1);
-  const at::Tensor neighbourhood_max = at::max_pool2d(as_float, {3, 3}, {1, 1}, {1, 1});
-  const at::Tensor neighbourhood_min = -at::max_pool2d(-as_float, {3, 3}, {1, 1}, {1, 1});
-  const at::Tensor edge = (neighbourhood_max != neighbourhood_min).squeeze(1).to(at::kFloat);
-  return 1.0 + frequency_weight + boundary_weight * edge;
+  // numpy.gradient along `dim` (1 rows, 2 columns) up to its factor 1/2 inside, which does not
+  // change where it is zero.
+  const at::Tensor l = labels.to(at::kFloat);
+  auto gradient = [&l](int64_t dim) {
+    return at::cat({l.slice(dim, 1, 2) - l.slice(dim, 0, 1), l.slice(dim, 2) - l.slice(dim, 0, -2),
+                    l.slice(dim, -1) - l.slice(dim, -2, -1)},
+                   dim);
+  };
+  const at::Tensor edge = ((gradient(1) != 0) | (gradient(2) != 0)).to(at::kFloat);
+  return class_weight + boundary_weight * edge;
 }
 
 at::Tensor SegmentationCrossEntropy(const at::Tensor& logits, const at::Tensor& target,

@@ -36,16 +36,23 @@ at::Tensor ClassificationCrossEntropy(const at::Tensor& logits, const at::Tensor
                                       const CrossEntropyOptions& options);
 
 // Pixel-wise cross-entropy on logits [N, C, H, W] and targets [N, H, W]. With
-// quicknat_pixel_weights it is QuickNAT's (Roy et al. 2018) mean of w(x) * CE(x), where
-// w(x) = 1 + QuickNatPixelWeights(...); otherwise the plain mean. class_weights belong to the
-// classification loss and are not used here.
+// quicknat_pixel_weights it is QuickNAT's (Roy et al. 2018) weighted cross-entropy, the mean
+// over all pixels of w(x) * CE(x) with w = QuickNatPixelWeights(...); otherwise the plain mean.
+// class_weights belong to the classification loss and are not used here.
 at::Tensor SegmentationCrossEntropy(const at::Tensor& logits, const at::Tensor& target,
                                     const CrossEntropyOptions& options);
 
-// QuickNAT's weights w(x) = 1 + median_freq / freq(class(x)) + boundary_weight * I(edge(x)),
-// [N, H, W], no gradient. Frequencies come from the whole target batch and the median is over
-// the classes present in it (numpy's median: the mean of the middle two for an even count).
-// A pixel is on an edge when its 3x3 neighbourhood holds another class.
+// QuickNAT's pixel weights (Roy et al. 2018, eq. 1) as its code computes them
+// (estimate_weights_mfb in the quickNAT_pytorch repository), per image, [N, H, W], no gradient:
+//   w(x) = floor(median_c n_c / n_class(x)) + boundary_weight * [grad_rows(x) != 0 or
+//          grad_cols(x) != 0],
+// n_c the image's pixel count of class c; the median runs over the classes present in the
+// image (numpy's median: the mean of the middle two for an even count, so with two classes the
+// larger one gets weight 0 away from edges). The gradients are numpy.gradient's: central
+// differences l(i+1) - l(i-1) inside, one-sided ones on the first and last row and column, so
+// a pixel is an edge pixel when its two neighbours along a row or a column differ (a
+// one-pixel-wide line is not an edge where both its sides hold the same class). Needs H, W >= 2
+// (numpy.gradient's minimum); throws c10::Error on labels outside [0, num_classes).
 at::Tensor QuickNatPixelWeights(const at::Tensor& target, int64_t num_classes,
                                 double boundary_weight);
 

@@ -51,36 +51,64 @@ TEST(CrossEntropyOptionsTest, NegativeValuesAreNamed) {
             "loss.cross_entropy.boundary_weight must be >= 0, got -2");
 }
 
-// Class 1 in the top-left 2x2 block of a 4x4 image: frequencies 0.25 and 0.75, median 0.5,
-// class weights 2 and 2/3. The 3x3 neighbourhood holds both classes on these pixels:
-//   0 1 1 0
-//   1 1 1 0
-//   1 1 1 0
-//   0 0 0 0
+// Class 1 in the top-left 2x2 block of a 4x4 image.
 at::Tensor BlockTarget() {
   return at::tensor({1, 1, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, at::kLong).view({1, 4, 4});
 }
 
-TEST(QuickNatPixelWeightsTest, MedianFrequencyPlusBoundary) {
-  const at::Tensor weights = QuickNatPixelWeights(BlockTarget(), 2, 10.0);
-  const double a = 1.0 + 2.0;             // class 1, inside
-  const double b = 1.0 + 2.0 + 10;        // class 1, edge
-  const double c = 1.0 + 2.0 / 3.0 + 10;  // class 0, edge
-  const double d = 1.0 + 2.0 / 3.0;       // class 0, inside
-  const at::Tensor expected =
-      at::tensor({a, b, c, d, b, b, c, d, c, c, c, d, d, d, d, d}, at::kFloat).view({1, 4, 4});
-  EXPECT_TRUE(at::allclose(weights, expected)) << weights;
+// By hand, as QuickNAT's estimate_weights_mfb computes them for the image
+//   1 1 0 0
+//   1 1 0 0
+//   0 0 0 0
+//   0 0 0 0
+// Counts: class 0 12, class 1 4; median (4 + 12) / 2 = 8; class weights floor(8 / 12) = 0 and
+// floor(8 / 4) = 2. numpy.gradient down each column: column 0 and 1 are (1, 1, 0, 0), whose
+// gradient is (1-1, 0-1, 0-1, 0-0) = (0, -1, -1, 0) (one-sided at the ends, central inside);
+// along each row: rows 0 and 1 are (1, 1, 0, 0), the same. Non-zero in either direction:
+//   0 1 1 0
+//   1 1 1 0
+//   1 1 0 0
+//   0 0 0 0
+// (the corner pixel (0, 0) is no edge: both its one-sided differences are 0). Weights are the
+// class weight + 2 * edge:
+//   2 4 2 0
+//   4 4 2 0
+//   2 2 0 0
+//   0 0 0 0
+const float kBlockWeights[16] = {2, 4, 2, 0, 4, 4, 2, 0, 2, 2, 0, 0, 0, 0, 0, 0};
+
+TEST(QuickNatPixelWeightsTest, MedianFrequencyPlusEdgesAsTheOriginalComputesThem) {
+  const at::Tensor weights = QuickNatPixelWeights(BlockTarget(), 2, 2.0);
+  const at::Tensor expected = at::tensor(at::ArrayRef<float>(kBlockWeights, 16)).view({1, 4, 4});
+  EXPECT_TRUE(at::equal(weights, expected)) << weights;
 }
 
-TEST(QuickNatPixelWeightsTest, OddNumberOfClassesAndAbsentClass) {
-  // Classes 0, 0, 0, 1, 1, 2 of 4: frequencies 1/2, 1/3, 1/6 (class 3 absent), median 1/3.
-  const at::Tensor target = at::tensor({0, 0, 0, 1, 1, 2}, at::kLong).view({1, 1, 6});
-  const at::Tensor weights = QuickNatPixelWeights(target, 4, 0.0);
-  const double third = 1.0 / 3.0;
-  const at::Tensor expected =
-      at::tensor({1 + 2 * third, 1 + 2 * third, 1 + 2 * third, 2.0, 2.0, 3.0}, at::kFloat)
-          .view({1, 1, 6});
-  EXPECT_TRUE(at::allclose(weights, expected)) << weights;
+// The image
+//   0 2 0 1
+//   0 2 0 1
+//   0 2 0 1
+//   0 2 0 1
+// of 4 classes: counts 8, 4, 4 (class 3 absent), median of the three present 4; class weights
+// floor(4 / 8) = 0, floor(4 / 4) = 1, 1. Columns are constant: no gradient down them. Along
+// each row (0, 2, 0, 1): (2-0, 0-0, 1-2, 1-0) = (2, 0, -1, 1): the one-pixel line of class 2 is
+// no edge, both its neighbours being 0. Weights per row: 0+2, 1+0, 0+2, 1+2 = 2 1 2 3.
+// Batched after BlockTarget, each image keeps its own weights: over the batch the counts would
+// be 20, 8, 4, the median 8, and BlockTarget's class 1 weight floor(8 / 8) = 1 instead of 2.
+TEST(QuickNatPixelWeightsTest, PerImageWithAnOddNumberOfClassesAndAnAbsentOne) {
+  const at::Tensor line =
+      at::tensor({0, 2, 0, 1}, at::kLong).view({1, 1, 4}).expand({1, 4, 4}).contiguous();
+  const at::Tensor weights = QuickNatPixelWeights(at::cat({BlockTarget(), line}), 4, 2.0);
+  const at::Tensor expected_line =
+      at::tensor({2.0f, 1.0f, 2.0f, 3.0f}).view({1, 1, 4}).expand({1, 4, 4});
+  EXPECT_TRUE(at::equal(weights[1], expected_line[0])) << weights[1];
+  EXPECT_TRUE(
+      at::equal(weights[0], at::tensor(at::ArrayRef<float>(kBlockWeights, 16)).view({4, 4})))
+      << weights[0];
+}
+
+TEST(QuickNatPixelWeightsTest, RefusesLabelsOutOfRangeAndImagesWithoutAGradient) {
+  EXPECT_THROW(QuickNatPixelWeights(BlockTarget() * 2, 2, 2.0), c10::Error);
+  EXPECT_THROW(QuickNatPixelWeights(at::zeros({1, 1, 4}, at::kLong), 2, 2.0), c10::Error);
 }
 
 TEST(SegmentationCrossEntropyTest, PlainAndQuickNatWeighted) {
@@ -89,10 +117,10 @@ TEST(SegmentationCrossEntropyTest, PlainAndQuickNatWeighted) {
   CrossEntropyOptions options;
   EXPECT_NEAR(SegmentationCrossEntropy(logits, BlockTarget(), options).item<double>(),
               std::log(2.0), 1e-12);
-  // mean w = 1 + (4 * 2 + 12 * 2/3) / 16 + 10 * 8 / 16 = 7.
+  // The mean over all 16 pixels of w * log 2: the weights above sum to 22.
   options.set_quicknat_pixel_weights(true);
   EXPECT_NEAR(SegmentationCrossEntropy(logits, BlockTarget(), options).item<double>(),
-              7.0 * std::log(2.0), 1e-5);
+              22.0 / 16.0 * std::log(2.0), 1e-6);
 }
 
 TEST(SegmentationCrossEntropyTest, WeightsCarryNoGradient) {
@@ -100,8 +128,8 @@ TEST(SegmentationCrossEntropyTest, WeightsCarryNoGradient) {
   CrossEntropyOptions options;
   options.set_quicknat_pixel_weights(true);
   SegmentationCrossEntropy(logits, BlockTarget(), options).backward();
-  // Pixel (0, 0): class 1, weight 3; d CE / d logit_1 = p1 - 1 = -0.5, over 16 pixels.
-  EXPECT_NEAR(logits.grad()[0][1][0][0].item<double>(), 3.0 * -0.5 / 16.0, 1e-6);
+  // Pixel (0, 1): class 1, weight 4; d CE / d logit_1 = p1 - 1 = -0.5, over 16 pixels.
+  EXPECT_NEAR(logits.grad()[0][1][0][1].item<double>(), 4.0 * -0.5 / 16.0, 1e-6);
 }
 
 // The deterministic CUDA path must compute what LibTorch's cross-entropy computes, values and

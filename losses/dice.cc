@@ -40,7 +40,9 @@ at::Tensor DiceScores(const at::Tensor& logits, const at::Tensor& target,
   const at::Tensor intersection = (probs * one_hot).sum(dims);
   const at::Tensor total = probs.sum(dims) + one_hot.sum(dims);
   const double smooth = options.smooth();
-  at::Tensor dice = (2.0 * intersection + smooth) / (total + smooth);
+  at::Tensor dice = options.smooth_denominator_only()
+                        ? 2.0 * intersection / (total + smooth)
+                        : (2.0 * intersection + smooth) / (total + smooth);
   if (options.per_image()) dice = dice.mean(/*dim=*/0);
   return dice;
 }

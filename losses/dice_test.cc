@@ -46,6 +46,45 @@ TEST(DiceLossTest, SmoothZero) {
               1e-12);
 }
 
+// nn-common-modules' DiceLoss: smooth 1e-4 in the denominator only, background included.
+TEST(DiceLossTest, SmoothInTheDenominatorOnlyMatchesHandComputation) {
+  DiceOptions options;
+  options.set_smooth(1e-4);
+  options.set_smooth_denominator_only(true);
+  options.set_include_background(true);
+  // Class 1: 2 * 0.5 / (2 + 1 + 1e-4) = 1 / 3.0001. Class 0: sum(p t) = 0.25 + 0.75 + 0.5 = 1.5,
+  // sum(p) = 2, sum(t) = 3: 2 * 1.5 / (5 + 1e-4) = 3 / 5.0001.
+  const at::Tensor scores = DiceScores(TwoByTwoLogits(), TwoByTwoTarget(), options);
+  EXPECT_NEAR(scores[0].item<double>(), 3.0 / 5.0001, 1e-12);
+  EXPECT_NEAR(scores[1].item<double>(), 1.0 / 3.0001, 1e-12);
+  EXPECT_NEAR(DiceLoss(TwoByTwoLogits(), TwoByTwoTarget(), options).item<double>(),
+              1.0 - (1.0 / 3.0001 + 3.0 / 5.0001) / 2.0, 1e-12);
+  // With smooth 1: class 1 is 2 * 0.5 / 4 = 0.25 instead of (1 + 1) / 4 = 0.5.
+  options.set_smooth(1.0);
+  EXPECT_NEAR(DiceScores(TwoByTwoLogits(), TwoByTwoTarget(), options)[1].item<double>(), 0.25,
+              1e-12);
+}
+
+// Where the two forms part most: a class absent from the target and (rightly) not predicted
+// scores 0 without a smoothed numerator, not 1.
+TEST(DiceLossTest, SmoothInTheDenominatorOnlyScoresAnAbsentClassZero) {
+  const at::Tensor target = at::zeros({1, 2, 2}, at::kLong);
+  // Logits +-40: p0 = 1 - 1.8e-35 (1 in double), p1 = 1.8e-35 on every pixel.
+  const at::Tensor logits = at::cat(
+      {at::full({1, 1, 2, 2}, 40.0, at::kDouble), at::full({1, 1, 2, 2}, -40.0, at::kDouble)}, 1);
+  DiceOptions options;
+  options.set_smooth(1e-4);
+  options.set_smooth_denominator_only(true);
+  options.set_include_background(true);
+  // Class 0: 2 * 4 / (4 + 4 + 1e-4) = 8 / 8.0001. Class 1: 2 * 0 / (7e-35 + 0 + 1e-4) = 0.
+  EXPECT_NEAR(DiceLoss(logits, target, options).item<double>(), 1.0 - (8.0 / 8.0001 + 0.0) / 2.0,
+              1e-12);
+  // Smoothed numerator: class 1 is (0 + 1e-4) / (7e-35 + 1e-4) = 1.
+  options.set_smooth_denominator_only(false);
+  EXPECT_NEAR(DiceLoss(logits, target, options).item<double>(), 1.0 - (8.0001 / 8.0001 + 1.0) / 2.0,
+              1e-12);
+}
+
 TEST(DiceLossTest, PerImageAveragesImagesAndBatchPoolsThem) {
   // The second image has uniform probabilities and an empty mask: class 1 gives
   // sum(p t) = 0, sum(p) = 2, sum(t) = 0, Dice = 1/3.

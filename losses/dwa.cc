@@ -38,13 +38,18 @@ std::vector<double> DwaWeights(const std::vector<double>& previous,
 DwaStrategy::DwaStrategy(double temperature)
     : temperature_(temperature), weights_(kNumTasks, 1.0) {}
 
-absl::StatusOr<std::unique_ptr<MultitaskStrategy>> DwaStrategy::Create(const LossSpec& spec) {
+absl::Status DwaStrategy::Validate(const LossSpec& spec) {
   const double temperature = spec.dwa().temperature();
   if (!(temperature > 0.0) || !std::isfinite(temperature)) {
     return absl::InvalidArgumentError(
         absl::StrCat("loss.dwa.temperature must be > 0, got ", temperature));
   }
-  return std::make_unique<DwaStrategy>(temperature);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::unique_ptr<MultitaskStrategy>> DwaStrategy::Create(const LossSpec& spec) {
+  if (absl::Status status = Validate(spec); !status.ok()) return status;
+  return std::make_unique<DwaStrategy>(spec.dwa().temperature());
 }
 
 void DwaStrategy::EndEpoch(const std::vector<double>& mean_task_losses) {
@@ -63,7 +68,8 @@ double DwaStrategy::Backward(const std::vector<at::Tensor>& task_losses,
 
 namespace {
 
-[[maybe_unused]] const bool kRegistered = RegisterStrategy("dwa", DwaStrategy::Create);
+[[maybe_unused]] const bool kRegistered =
+    RegisterStrategy("dwa", DwaStrategy::Create, DwaStrategy::Validate);
 
 }  // namespace
 

@@ -24,7 +24,9 @@ class DwaStrategy : public MultitaskStrategy {
  public:
   explicit DwaStrategy(double temperature);
 
-  // From spec.dwa(); temperature must be finite and > 0.
+  // The registered validator, on spec.dwa(): temperature must be finite and > 0.
+  static absl::Status Validate(const LossSpec& spec);
+  // From spec.dwa(), after Validate.
   static absl::StatusOr<std::unique_ptr<MultitaskStrategy>> Create(const LossSpec& spec);
 
   void EndEpoch(const std::vector<double>& mean_task_losses) override;

@@ -22,7 +22,7 @@ constexpr double kMinWeight = 1e-6;
 GradNormStrategy::GradNormStrategy(double alpha, double weight_lr)
     : alpha_(alpha), weight_lr_(weight_lr), weights_(kNumTasks, 1.0) {}
 
-absl::StatusOr<std::unique_ptr<MultitaskStrategy>> GradNormStrategy::Create(const LossSpec& spec) {
+absl::Status GradNormStrategy::Validate(const LossSpec& spec) {
   const GradNormOptions& options = spec.gradnorm();
   if (!(options.alpha() >= 0.0) || !std::isfinite(options.alpha())) {
     return absl::InvalidArgumentError(
@@ -32,7 +32,12 @@ absl::StatusOr<std::unique_ptr<MultitaskStrategy>> GradNormStrategy::Create(cons
     return absl::InvalidArgumentError(
         absl::StrCat("loss.gradnorm.weight_lr must be finite and > 0, got ", options.weight_lr()));
   }
-  return std::make_unique<GradNormStrategy>(options.alpha(), options.weight_lr());
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::unique_ptr<MultitaskStrategy>> GradNormStrategy::Create(const LossSpec& spec) {
+  if (absl::Status status = Validate(spec); !status.ok()) return status;
+  return std::make_unique<GradNormStrategy>(spec.gradnorm().alpha(), spec.gradnorm().weight_lr());
 }
 
 double GradNormStrategy::Backward(const std::vector<at::Tensor>& task_losses,
@@ -88,7 +93,8 @@ double GradNormStrategy::Backward(const std::vector<at::Tensor>& task_losses,
 
 namespace {
 
-[[maybe_unused]] const bool kRegistered = RegisterStrategy("gradnorm", GradNormStrategy::Create);
+[[maybe_unused]] const bool kRegistered =
+    RegisterStrategy("gradnorm", GradNormStrategy::Create, GradNormStrategy::Validate);
 
 }  // namespace
 

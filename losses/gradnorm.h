@@ -26,7 +26,9 @@ class GradNormStrategy : public MultitaskStrategy {
  public:
   GradNormStrategy(double alpha, double weight_lr);
 
-  // From spec.gradnorm(); alpha finite and >= 0, weight_lr finite and > 0.
+  // The registered validator, on spec.gradnorm(): alpha finite and >= 0, weight_lr finite and > 0.
+  static absl::Status Validate(const LossSpec& spec);
+  // From spec.gradnorm(), after Validate.
   static absl::StatusOr<std::unique_ptr<MultitaskStrategy>> Create(const LossSpec& spec);
 
   double Backward(const std::vector<at::Tensor>& task_losses,

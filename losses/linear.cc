@@ -23,18 +23,19 @@ absl::Status CheckWeight(const std::string& field, double value) {
 LinearStrategy::LinearStrategy(double segmentation_weight, double classification_weight)
     : weights_{segmentation_weight, classification_weight} {}
 
-absl::StatusOr<std::unique_ptr<MultitaskStrategy>> LinearStrategy::Create(const LossSpec& spec) {
+absl::Status LinearStrategy::Validate(const LossSpec& spec) {
   const LinearOptions& options = spec.linear();
   if (absl::Status status = CheckWeight("segmentation_weight", options.segmentation_weight());
       !status.ok()) {
     return status;
   }
-  if (absl::Status status = CheckWeight("classification_weight", options.classification_weight());
-      !status.ok()) {
-    return status;
-  }
-  return std::make_unique<LinearStrategy>(options.segmentation_weight(),
-                                          options.classification_weight());
+  return CheckWeight("classification_weight", options.classification_weight());
+}
+
+absl::StatusOr<std::unique_ptr<MultitaskStrategy>> LinearStrategy::Create(const LossSpec& spec) {
+  if (absl::Status status = Validate(spec); !status.ok()) return status;
+  return std::make_unique<LinearStrategy>(spec.linear().segmentation_weight(),
+                                          spec.linear().classification_weight());
 }
 
 double LinearStrategy::Backward(const std::vector<at::Tensor>& task_losses,
@@ -44,7 +45,8 @@ double LinearStrategy::Backward(const std::vector<at::Tensor>& task_losses,
 
 namespace {
 
-[[maybe_unused]] const bool kRegistered = RegisterStrategy("linear", LinearStrategy::Create);
+[[maybe_unused]] const bool kRegistered =
+    RegisterStrategy("linear", LinearStrategy::Create, LinearStrategy::Validate);
 
 }  // namespace
 

@@ -17,7 +17,9 @@ class LinearStrategy : public MultitaskStrategy {
  public:
   LinearStrategy(double segmentation_weight, double classification_weight);
 
-  // From spec.linear(); both weights must be finite and >= 0.
+  // The registered validator: both weights of spec.linear() must be finite and >= 0.
+  static absl::Status Validate(const LossSpec& spec);
+  // From spec.linear(), after Validate.
   static absl::StatusOr<std::unique_ptr<MultitaskStrategy>> Create(const LossSpec& spec);
 
   double Backward(const std::vector<at::Tensor>& task_losses,

@@ -18,7 +18,7 @@ double ScheduledSegmentationLambda(int epoch, int schedule_epochs) {
 ScheduledStrategy::ScheduledStrategy(int schedule_epochs, double classification_scale)
     : schedule_epochs_(schedule_epochs), classification_scale_(classification_scale) {}
 
-absl::StatusOr<std::unique_ptr<MultitaskStrategy>> ScheduledStrategy::Create(const LossSpec& spec) {
+absl::Status ScheduledStrategy::Validate(const LossSpec& spec) {
   const ScheduledOptions& options = spec.scheduled();
   if (options.schedule_epochs() < 0) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -29,8 +29,13 @@ absl::StatusOr<std::unique_ptr<MultitaskStrategy>> ScheduledStrategy::Create(con
         absl::StrCat("loss.scheduled.classification_scale must be finite and >= 0, got ",
                      options.classification_scale()));
   }
-  return std::make_unique<ScheduledStrategy>(options.schedule_epochs(),
-                                             options.classification_scale());
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::unique_ptr<MultitaskStrategy>> ScheduledStrategy::Create(const LossSpec& spec) {
+  if (absl::Status status = Validate(spec); !status.ok()) return status;
+  return std::make_unique<ScheduledStrategy>(spec.scheduled().schedule_epochs(),
+                                             spec.scheduled().classification_scale());
 }
 
 void ScheduledStrategy::StartEpoch(int epoch, int total_epochs) {
@@ -52,7 +57,8 @@ std::vector<double> ScheduledStrategy::TaskWeights() const {
 
 namespace {
 
-[[maybe_unused]] const bool kRegistered = RegisterStrategy("scheduled", ScheduledStrategy::Create);
+[[maybe_unused]] const bool kRegistered =
+    RegisterStrategy("scheduled", ScheduledStrategy::Create, ScheduledStrategy::Validate);
 
 }  // namespace
 

@@ -23,7 +23,10 @@ class ScheduledStrategy : public MultitaskStrategy {
  public:
   ScheduledStrategy(int schedule_epochs, double classification_scale);
 
-  // From spec.scheduled(); schedule_epochs >= 0, classification_scale finite and >= 0.
+  // The registered validator, on spec.scheduled(): schedule_epochs >= 0, classification_scale
+  // finite and >= 0.
+  static absl::Status Validate(const LossSpec& spec);
+  // From spec.scheduled(), after Validate.
   static absl::StatusOr<std::unique_ptr<MultitaskStrategy>> Create(const LossSpec& spec);
 
   void StartEpoch(int epoch, int total_epochs) override;

@@ -2,10 +2,14 @@
 #include <ATen/ATen.h>
 
 #include <cmath>
+#include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "absl/status/status.h"
+#include "google/protobuf/descriptor.h"
 #include "gtest/gtest.h"
 #include "losses/dwa.h"
 #include "losses/gradnorm.h"
@@ -68,27 +72,62 @@ TEST(CreateStrategyTest, EveryStrategyReportsTwoWeights) {
   }
 }
 
-TEST(CreateStrategyTest, ValidationNamesTheField) {
+// Each strategy's validator refuses a bad option naming the field, without building anything;
+// CreateStrategy says the same.
+TEST(ValidateLossSpecTest, EachStrategysValidatorNamesTheField) {
+  const std::vector<std::pair<std::function<void(LossSpec&)>, std::string>> cases = {
+      {[](LossSpec& s) { s.mutable_linear()->set_classification_weight(-0.5); },
+       "loss.linear.classification_weight must be finite and >= 0, got -0.5"},
+      {[](LossSpec& s) { s.mutable_dwa()->set_temperature(0.0); },
+       "loss.dwa.temperature must be > 0, got 0"},
+      {[](LossSpec& s) { s.mutable_gradnorm()->set_alpha(-1.0); },
+       "loss.gradnorm.alpha must be finite and >= 0, got -1"},
+      {[](LossSpec& s) { s.mutable_gradnorm()->set_weight_lr(0.0); },
+       "loss.gradnorm.weight_lr must be finite and > 0, got 0"},
+      {[](LossSpec& s) { s.mutable_scheduled()->set_schedule_epochs(-3); },
+       "loss.scheduled.schedule_epochs must be >= 0, got -3"},
+      {[](LossSpec& s) { s.mutable_uncertainty()->set_lr_multiplier(0.0); },
+       "loss.uncertainty.lr_multiplier must be finite and > 0, got 0"},
+  };
+  for (const auto& [edit, message] : cases) {
+    LossSpec spec;
+    edit(spec);
+    // The options message set names the strategy.
+    std::vector<const google::protobuf::FieldDescriptor*> set;
+    spec.GetReflection()->ListFields(spec, &set);
+    ASSERT_EQ(set.size(), 1u);
+    spec.set_strategy(set[0]->name());
+    const absl::Status status = ValidateLossSpec(spec);
+    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << message;
+    EXPECT_EQ(status.message(), message);
+    EXPECT_EQ(CreateError(spec), message);
+  }
+}
+
+// Another strategy's options would be ignored: refused when they differ from their defaults,
+// accepted when spelled out at their defaults (as a resolved spec spells out every field).
+TEST(ValidateLossSpecTest, RefusesAnotherStrategysOptions) {
   LossSpec spec;
   spec.set_strategy("linear");
-  spec.mutable_linear()->set_classification_weight(-0.5);
-  EXPECT_EQ(CreateError(spec),
-            "loss.linear.classification_weight must be finite and >= 0, got -0.5");
-  spec.set_strategy("dwa");
-  spec.mutable_dwa()->set_temperature(0.0);
-  EXPECT_EQ(CreateError(spec), "loss.dwa.temperature must be > 0, got 0");
-  spec.set_strategy("gradnorm");
-  spec.mutable_gradnorm()->set_alpha(-1.0);
-  EXPECT_EQ(CreateError(spec), "loss.gradnorm.alpha must be finite and >= 0, got -1");
-  spec.mutable_gradnorm()->set_alpha(1.5);
-  spec.mutable_gradnorm()->set_weight_lr(0.0);
-  EXPECT_EQ(CreateError(spec), "loss.gradnorm.weight_lr must be finite and > 0, got 0");
-  spec.set_strategy("scheduled");
-  spec.mutable_scheduled()->set_schedule_epochs(-3);
-  EXPECT_EQ(CreateError(spec), "loss.scheduled.schedule_epochs must be >= 0, got -3");
-  spec.set_strategy("uncertainty");
-  spec.mutable_uncertainty()->set_lr_multiplier(0.0);
-  EXPECT_EQ(CreateError(spec), "loss.uncertainty.lr_multiplier must be finite and > 0, got 0");
+  spec.mutable_gradnorm()->set_alpha(2.0);
+  EXPECT_EQ(ValidateLossSpec(spec).message(),
+            "loss.gradnorm: options of strategy 'gradnorm', but loss.strategy is 'linear'");
+  spec.set_strategy("pcgrad");
+  spec.clear_gradnorm();
+  spec.mutable_linear()->set_classification_weight(0.03);
+  EXPECT_EQ(ValidateLossSpec(spec).message(),
+            "loss.linear: options of strategy 'linear', but loss.strategy is 'pcgrad'");
+  for (const char* name :
+       {"linear", "equal", "uncertainty", "scheduled", "dwa", "gradnorm", "pcgrad"}) {
+    LossSpec spelled_out;
+    spelled_out.set_strategy(name);
+    spelled_out.mutable_linear()->set_classification_weight(0.1);
+    spelled_out.mutable_gradnorm()->set_alpha(1.5);
+    spelled_out.mutable_uncertainty();
+    spelled_out.mutable_dice()->set_smooth(1e-4);  // the task losses' options apply to all
+    EXPECT_TRUE(ValidateLossSpec(spelled_out).ok())
+        << name << ": " << ValidateLossSpec(spelled_out);
+  }
 }
 
 TEST(LinearStrategyTest, BackwardFillsGradLikeLossBackward) {

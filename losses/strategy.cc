@@ -4,7 +4,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/proto_util.h"
 #include "common/registry.h"
+#include "google/protobuf/descriptor.h"
 
 namespace nerve_mtl::losses {
 
@@ -24,6 +26,24 @@ bool RegisterStrategy(const std::string& name, StrategyFactory factory,
 
 std::vector<std::string> RegisteredStrategies() { return Registry<StrategyEntry>::Names(); }
 
+absl::Status RefuseOtherStrategiesOptions(const LossSpec& spec) {
+  const google::protobuf::Descriptor* descriptor = LossSpec::descriptor();
+  for (int i = 0; i < descriptor->field_count(); ++i) {
+    const google::protobuf::FieldDescriptor* field = descriptor->field(i);
+    // The task losses' options apply whatever the strategy; a strategy's are named after it.
+    if (field->message_type() == nullptr || field->name() == "dice" ||
+        field->name() == "cross_entropy" || field->name() == spec.strategy()) {
+      continue;
+    }
+    if (DiffersFromDefault(spec, field)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("loss.", field->name(), ": options of strategy '", field->name(),
+                       "', but loss.strategy is '", spec.strategy(), "'"));
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::Status ValidateLossSpec(const LossSpec& spec) {
   const StrategyEntry* entry = Registry<StrategyEntry>::Find(spec.strategy());
   if (entry == nullptr) {
@@ -31,6 +51,7 @@ absl::Status ValidateLossSpec(const LossSpec& spec) {
         absl::StrCat("loss.strategy: unknown strategy '", spec.strategy(), "' (linked: ",
                      absl::StrJoin(Registry<StrategyEntry>::Names(), ", "), ")"));
   }
+  if (absl::Status s = RefuseOtherStrategiesOptions(spec); !s.ok()) return s;
   return entry->validate ? entry->validate(spec) : absl::OkStatus();
 }
 

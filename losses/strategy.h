@@ -64,8 +64,16 @@ using StrategyFactory =
 using StrategyValidator = std::function<absl::Status(const LossSpec&)>;
 
 // The registered strategy spec.strategy() accepts `spec`: an unknown name lists the linked
-// ones, then the strategy's own validator runs.
+// ones; options of another strategy holding other than their defaults are refused, as the
+// strategy would ignore them (RefuseOtherStrategiesOptions); then the strategy's own validator
+// runs. The task losses' options (dice, cross_entropy, segmentation_loss) are
+// ValidateSegmentationLoss's and ValidateCrossEntropyOptions'.
 absl::Status ValidateLossSpec(const LossSpec& spec);
+
+// "loss.<field>: options of strategy '<field>', but loss.strategy is '...'" for the first
+// strategy options message (LossSpec's message fields but dice and cross_entropy, each named
+// after its strategy) other than spec.strategy()'s with a value other than its default.
+absl::Status RefuseOtherStrategiesOptions(const LossSpec& spec);
 
 // Builds the registered strategy spec.strategy() after ValidateLossSpec.
 absl::StatusOr<std::unique_ptr<MultitaskStrategy>> CreateStrategy(const LossSpec& spec);

@@ -20,8 +20,7 @@ UncertaintyStrategy::UncertaintyStrategy(const UncertaintyOptions& options)
   if (options.segmentation_regression_like()) factors_[kSegmentationTask] = 0.5;
 }
 
-absl::StatusOr<std::unique_ptr<MultitaskStrategy>> UncertaintyStrategy::Create(
-    const LossSpec& spec) {
+absl::Status UncertaintyStrategy::Validate(const LossSpec& spec) {
   const UncertaintyOptions& options = spec.uncertainty();
   if (!std::isfinite(options.initial_log_variance())) {
     return absl::InvalidArgumentError(
@@ -32,7 +31,13 @@ absl::StatusOr<std::unique_ptr<MultitaskStrategy>> UncertaintyStrategy::Create(
     return absl::InvalidArgumentError(absl::StrCat(
         "loss.uncertainty.lr_multiplier must be finite and > 0, got ", options.lr_multiplier()));
   }
-  return std::make_unique<UncertaintyStrategy>(options);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::unique_ptr<MultitaskStrategy>> UncertaintyStrategy::Create(
+    const LossSpec& spec) {
+  if (absl::Status status = Validate(spec); !status.ok()) return status;
+  return std::make_unique<UncertaintyStrategy>(spec.uncertainty());
 }
 
 double UncertaintyStrategy::Backward(const std::vector<at::Tensor>& task_losses,
@@ -59,7 +64,7 @@ std::vector<double> UncertaintyStrategy::TaskWeights() const {
 namespace {
 
 [[maybe_unused]] const bool kRegistered =
-    RegisterStrategy("uncertainty", UncertaintyStrategy::Create);
+    RegisterStrategy("uncertainty", UncertaintyStrategy::Create, UncertaintyStrategy::Validate);
 
 }  // namespace
 

@@ -20,7 +20,10 @@ class UncertaintyStrategy : public MultitaskStrategy {
  public:
   explicit UncertaintyStrategy(const UncertaintyOptions& options);
 
-  // From spec.uncertainty(); initial_log_variance must be finite, lr_multiplier > 0.
+  // The registered validator, on spec.uncertainty(): initial_log_variance must be finite,
+  // lr_multiplier > 0.
+  static absl::Status Validate(const LossSpec& spec);
+  // From spec.uncertainty(), after Validate.
   static absl::StatusOr<std::unique_ptr<MultitaskStrategy>> Create(const LossSpec& spec);
 
   // The log variances, one float tensor [kNumTasks] on the CPU: a 0-dim slice of it combines

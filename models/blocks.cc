@@ -14,12 +14,15 @@
 namespace nerve_mtl::models {
 namespace {
 
-torch::nn::AnyModule MakeNorm(NormalizationLayer normalization, int64_t channels) {
+torch::nn::AnyModule MakeNorm(NormalizationLayer normalization, bool affine, int64_t channels) {
   if (normalization == INSTANCE_NORM) {
+    // No running statistics (PyTorch's default): each image is normalized by its own, in
+    // training and in evaluation alike.
     return torch::nn::AnyModule(
-        torch::nn::InstanceNorm2d(torch::nn::InstanceNorm2dOptions(channels).affine(true)));
+        torch::nn::InstanceNorm2d(torch::nn::InstanceNorm2dOptions(channels).affine(affine)));
   }
-  return torch::nn::AnyModule(torch::nn::BatchNorm2d(channels));
+  return torch::nn::AnyModule(
+      torch::nn::BatchNorm2d(torch::nn::BatchNorm2dOptions(channels).affine(affine)));
 }
 
 torch::nn::Conv2d SameConv(int64_t in, int64_t out, int64_t kernel_size) {
@@ -63,9 +66,10 @@ void DenseBlockImpl::reset() {
   const int64_t in = options_.in_channels();
   const int64_t f = options_.filters();
   const int64_t k = options_.kernel_size();
-  norm1_ = MakeNorm(options_.normalization(), in);
-  norm2_ = MakeNorm(options_.normalization(), in + f);
-  norm3_ = MakeNorm(options_.normalization(), in + 2 * f);
+  const bool affine = options_.normalization_affine();
+  norm1_ = MakeNorm(options_.normalization(), affine, in);
+  norm2_ = MakeNorm(options_.normalization(), affine, in + f);
+  norm3_ = MakeNorm(options_.normalization(), affine, in + 2 * f);
   register_module("norm1", norm1_.ptr());
   register_module("norm2", norm2_.ptr());
   register_module("norm3", norm3_.ptr());
@@ -150,6 +154,7 @@ void EncoderImpl::reset() {
     return DenseBlockOptions(in_channels, o.filters())
         .kernel_size(o.kernel_size())
         .normalization(o.normalization())
+        .normalization_affine(o.normalization_affine())
         .csse(o.csse());
   };
   blocks_.clear();
@@ -187,6 +192,7 @@ void DecoderImpl::reset() {
     const DenseBlockOptions dense = DenseBlockOptions(2 * o.filters(), o.filters())
                                         .kernel_size(o.kernel_size())
                                         .normalization(o.normalization())
+                                        .normalization_affine(o.normalization_affine())
                                         .csse(o.csse());
     blocks_.push_back(register_module(
         absl::StrCat("block", i), DecoderBlock(EncoderBlockOptions(dense).dropout(o.dropout()))));
@@ -238,6 +244,7 @@ EncoderOptions EncoderOptionsFromSpec(const ModelSpec& spec) {
       .depth(spec.depth())
       .dropout(spec.dropout())
       .normalization(spec.normalization())
+      .normalization_affine(spec.normalization_affine())
       .csse(spec.csse());
 }
 
@@ -313,6 +320,11 @@ absl::Status ValidateClassificationHeadSpec(const ModelSpec& spec) {
     return absl::InvalidArgumentError(
         absl::StrCat("model.head: must be HEAD_FLATTEN or HEAD_GLOBAL_AVERAGE_POOL, got ",
                      ClassifierHead_Name(spec.head())));
+  }
+  if (spec.head_hidden() != ModelSpec::default_instance().head_hidden()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("model.head_hidden: ", spec.head_hidden(),
+                     " sizes HEAD_FLATTEN's hidden layer; HEAD_GLOBAL_AVERAGE_POOL has none"));
   }
   return absl::OkStatus();
 }

@@ -46,6 +46,8 @@ struct DenseBlockOptions {
   // Odd, so that padding (k-1)/2 keeps the spatial size ("same" padding).
   TORCH_ARG(int64_t, kernel_size) = 5;
   TORCH_ARG(NormalizationLayer, normalization) = BATCH_NORM;
+  // Learnable per-channel scale and shift in each normalization.
+  TORCH_ARG(bool, normalization_affine) = true;
   // Squeeze-excitation on the block's output.
   TORCH_ARG(bool, csse) = false;
 };
@@ -65,7 +67,8 @@ class DenseBlockImpl : public torch::nn::Module {
 
  private:
   DenseBlockOptions options_;
-  // BatchNorm2d or InstanceNorm2d(affine) as the spec says.
+  // BatchNorm2d or InstanceNorm2d (without running statistics), affine or not, as the options
+  // say.
   torch::nn::AnyModule norm1_, norm2_, norm3_;
   torch::nn::PReLU prelu_{nullptr};
   torch::nn::Conv2d conv1_{nullptr}, conv2_{nullptr}, conv3_{nullptr};
@@ -140,6 +143,7 @@ struct EncoderOptions {
   TORCH_ARG(int64_t, depth) = 4;
   TORCH_ARG(double, dropout) = 0.2;
   TORCH_ARG(NormalizationLayer, normalization) = BATCH_NORM;
+  TORCH_ARG(bool, normalization_affine) = true;
   TORCH_ARG(bool, csse) = false;
 };
 
@@ -221,7 +225,8 @@ ClassificationHeadOptions ClassificationHeadOptionsFromSpec(const ModelSpec& spe
 // `needs_divisible_size`: the input size must be divisible by 2^depth (a decoder's unpooling
 // mirrors every pooling; a flatten head's width depends on it).
 absl::Status ValidateEncoderSpec(const ModelSpec& spec, bool needs_divisible_size);
-// The classifier head's fields (and the size check when the head is HEAD_FLATTEN).
+// The classifier head's fields (and the size check when the head is HEAD_FLATTEN); head_hidden
+// other than its default beside HEAD_GLOBAL_AVERAGE_POOL, which has no hidden layer, is refused.
 absl::Status ValidateClassificationHeadSpec(const ModelSpec& spec);
 absl::Status ValidateSegmentationSpec(const ModelSpec& spec);
 

@@ -4,10 +4,15 @@
 
 #include <ATen/Context.h>
 #include <ATen/Functions.h>
+// The module header uses the functional one without including it.
+#include <torch/nn/functional/instancenorm.h>
+#include <torch/nn/modules/instancenorm.h>
 #include <torch/utils.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -72,6 +77,48 @@ TEST(DenseBlockTest, InstanceNormNormalizesEachImageOnItsOwn) {
   EXPECT_TRUE(instance->named_buffers().is_empty());
   DenseBlock batch(DenseBlockOptions(2, 4).kernel_size(3).normalization(BATCH_NORM));
   EXPECT_FALSE(at::allclose(batch(x).slice(0, 0, 1), batch(x.slice(0, 0, 1)), 1e-5, 1e-5));
+}
+
+// PyTorch's nn.InstanceNorm2d(C) (affine=False, track_running_stats=False), which the original
+// soft-sharing variant used: each image's each channel comes out with mean 0 and biased
+// variance v / (v + eps), eps = 1e-5, in training and evaluation alike, and the layer has
+// neither parameters nor buffers.
+TEST(DenseBlockTest, InstanceNormWithoutAffineIsPyTorchsDefaultInstanceNorm) {
+  torch::manual_seed(0);
+  DenseBlock block(DenseBlockOptions(3, 4)
+                       .kernel_size(3)
+                       .normalization(INSTANCE_NORM)
+                       .normalization_affine(false));
+  EXPECT_TRUE(block->named_buffers().is_empty());
+  for (const auto& item : block->named_parameters()) {
+    EXPECT_EQ(item.key().find("norm"), std::string::npos) << item.key() << " is a parameter";
+  }
+  // 3x3, 3x3 and 1x1 convolutions with biases, no norm parameters, one PReLU slope.
+  EXPECT_EQ(CountParameters(*block), (3 * 4 * 9 + 4) + (7 * 4 * 9 + 4) + (11 * 4 + 4) + 1);
+
+  auto norm =
+      std::dynamic_pointer_cast<torch::nn::InstanceNorm2dImpl>(block->named_children()["norm1"]);
+  ASSERT_NE(norm, nullptr);
+  // Per image and channel: scale 1..6 and shift by -3..+2, so only the normalization can bring
+  // them to mean 0, variance 1.
+  const torch::Tensor x = at::randn({2, 3, 6, 5}) * at::arange(1, 7).view({2, 3, 1, 1}) +
+                          (at::arange(6).view({2, 3, 1, 1}) - 3);
+  for (const bool training : {true, false}) {
+    block->train(training);
+    const torch::Tensor y = norm->forward(x);
+    const torch::Tensor variance = x.var({2, 3}, /*unbiased=*/false);
+    EXPECT_TRUE(at::allclose(y.mean({2, 3}), at::zeros({2, 3}), 0, 1e-5)) << training;
+    EXPECT_TRUE(
+        at::allclose(y.var({2, 3}, /*unbiased=*/false), variance / (variance + 1e-5), 1e-4, 1e-5))
+        << training;
+  }
+}
+
+TEST(DenseBlockTest, BatchNormWithoutAffineHasOnlyRunningStatistics) {
+  DenseBlock block(DenseBlockOptions(3, 4).kernel_size(3).normalization_affine(false));
+  EXPECT_EQ(CountParameters(*block), (3 * 4 * 9 + 4) + (7 * 4 * 9 + 4) + (11 * 4 + 4) + 1);
+  // running_mean, running_var, num_batches_tracked for each of the three norms.
+  EXPECT_EQ(block->named_buffers().size(), 9u);
 }
 
 TEST(ChannelSpatialSETest, TakesTheElementwiseMaximumOfChannelAndSpatialExcitation) {
@@ -174,24 +221,64 @@ TEST(CrossStitchTest, FixedInitSetsSelfAndOtherWeights) {
   }
 }
 
-TEST(CrossStitchTest, UniformInitDrawsOneSelfWeightPerUnitWithPairsSummingToOne) {
-  torch::manual_seed(7);
-  std::vector<double> draws;
-  for (int i = 0; i < 50; ++i) {
-    CrossStitchUnit unit(CrossStitchUnitOptions(4).init(CROSS_STITCH_UNIFORM));
-    const double a = unit->alpha_ss()[0].item<double>();
-    EXPECT_GE(a, 0.05);
-    EXPECT_LE(a, 0.95);
-    EXPECT_TRUE(at::allclose(unit->alpha_ss(), at::full({4}, a)));
-    EXPECT_TRUE(at::allclose(unit->alpha_cc(), unit->alpha_ss()));
-    EXPECT_TRUE(at::allclose(unit->alpha_ss() + unit->alpha_sc(), at::ones({4})));
-    EXPECT_TRUE(at::allclose(unit->alpha_cs() + unit->alpha_cc(), at::ones({4})));
-    draws.push_back(a);
+// The original's init: per unit, a and b drawn independently from U(0.05, 0.95); alpha_ss = a,
+// alpha_sc = 1 - a, alpha_cc = b, alpha_cs = 1 - b, each the same over the channels. Checked
+// against the moments of U(0.05, 0.95) over 2,000 units from 10 seeds: mean 0.5, variance
+// 0.9^2 / 12 = 0.0675, and a correlation of a with b near 0 (it was 1 when one draw served
+// both tasks). Bounds are about 4 standard errors: the mean's is sqrt(0.0675 / 2000) = 0.0058,
+// the variance's sqrt((0.9^4 / 80 - 0.0675^2) / 2000) = 0.0014, a correlation's 1 / sqrt(2000)
+// = 0.022.
+TEST(CrossStitchTest, UniformInitDrawsTwoIndependentSelfWeightsPerUnit) {
+  constexpr int kSeeds = 10;
+  constexpr int kUnitsPerSeed = 200;
+  constexpr int64_t kChannels = 3;
+  std::vector<double> a, b;
+  for (int seed = 0; seed < kSeeds; ++seed) {
+    torch::manual_seed(seed);
+    for (int i = 0; i < kUnitsPerSeed; ++i) {
+      CrossStitchUnit unit(CrossStitchUnitOptions(kChannels).init(CROSS_STITCH_UNIFORM));
+      for (const torch::Tensor& alpha :
+           {unit->alpha_ss(), unit->alpha_sc(), unit->alpha_cs(), unit->alpha_cc()}) {
+        ASSERT_TRUE(at::equal(alpha, at::full({kChannels}, alpha[0].item<float>())))
+            << "one value broadcast over the channels";
+      }
+      ASSERT_TRUE(at::allclose(unit->alpha_ss() + unit->alpha_sc(), at::ones({kChannels})));
+      ASSERT_TRUE(at::allclose(unit->alpha_cs() + unit->alpha_cc(), at::ones({kChannels})));
+      a.push_back(unit->alpha_ss()[0].item<double>());
+      b.push_back(unit->alpha_cc()[0].item<double>());
+    }
   }
-  EXPECT_NE(draws[0], draws[1]);
-  torch::manual_seed(7);
-  CrossStitchUnit again(CrossStitchUnitOptions(4).init(CROSS_STITCH_UNIFORM));
-  EXPECT_DOUBLE_EQ(again->alpha_ss()[0].item<double>(), draws[0]);
+  const double n = static_cast<double>(a.size());
+  double mean_a = 0, mean_b = 0;
+  for (size_t i = 0; i < a.size(); ++i) {
+    // float(0.05) and float(0.95) may round outward by up to 3e-9.
+    ASSERT_GE(a[i], 0.05 - 1e-7);
+    ASSERT_LE(a[i], 0.95 + 1e-7);
+    ASSERT_GE(b[i], 0.05 - 1e-7);
+    ASSERT_LE(b[i], 0.95 + 1e-7);
+    mean_a += a[i] / n;
+    mean_b += b[i] / n;
+  }
+  double var_a = 0, var_b = 0, covariance = 0;
+  for (size_t i = 0; i < a.size(); ++i) {
+    var_a += (a[i] - mean_a) * (a[i] - mean_a) / n;
+    var_b += (b[i] - mean_b) * (b[i] - mean_b) / n;
+    covariance += (a[i] - mean_a) * (b[i] - mean_b) / n;
+  }
+  EXPECT_NEAR(mean_a, 0.5, 0.023);
+  EXPECT_NEAR(mean_b, 0.5, 0.023);
+  EXPECT_NEAR(var_a, 0.0675, 0.006);
+  EXPECT_NEAR(var_b, 0.0675, 0.006);
+  EXPECT_NEAR(covariance / std::sqrt(var_a * var_b), 0.0, 0.09);
+  // The whole interval is reached: P(no draw below 0.06 in 2,000) = (1 - 0.01 / 0.9)^2000 < 1e-9.
+  EXPECT_LT(*std::min_element(a.begin(), a.end()), 0.06);
+  EXPECT_GT(*std::max_element(b.begin(), b.end()), 0.94);
+
+  // torch::manual_seed fixes the draws.
+  torch::manual_seed(0);
+  CrossStitchUnit again(CrossStitchUnitOptions(kChannels).init(CROSS_STITCH_UNIFORM));
+  EXPECT_DOUBLE_EQ(again->alpha_ss()[0].item<double>(), a[0]);
+  EXPECT_DOUBLE_EQ(again->alpha_cc()[0].item<double>(), b[0]);
 }
 
 TEST(CrossStitchTest, MixesChannelByChannelAndTrainsEveryAlpha) {

@@ -16,15 +16,19 @@ CrossStitchUnitImpl::CrossStitchUnitImpl(const CrossStitchUnitOptions& options)
 }
 
 void CrossStitchUnitImpl::reset() {
-  double self_weight = options_.self_weight();
+  // The weight each task gives its own features: a for segmentation, b for classification.
+  double a = options_.self_weight();
+  double b = options_.self_weight();
   if (options_.init() == CROSS_STITCH_UNIFORM) {
-    self_weight = at::empty({1}, at::kDouble).uniform_(0.05, 0.95).item<double>();
+    const at::Tensor draws = at::empty({2}, at::kDouble).uniform_(0.05, 0.95);
+    a = draws[0].item<double>();
+    b = draws[1].item<double>();
   }
   const int64_t c = options_.channels();
-  alpha_ss_ = register_parameter("alpha_ss", at::full({c}, self_weight));
-  alpha_sc_ = register_parameter("alpha_sc", at::full({c}, 1.0 - self_weight));
-  alpha_cs_ = register_parameter("alpha_cs", at::full({c}, 1.0 - self_weight));
-  alpha_cc_ = register_parameter("alpha_cc", at::full({c}, self_weight));
+  alpha_ss_ = register_parameter("alpha_ss", at::full({c}, a));
+  alpha_sc_ = register_parameter("alpha_sc", at::full({c}, 1.0 - a));
+  alpha_cs_ = register_parameter("alpha_cs", at::full({c}, 1.0 - b));
+  alpha_cc_ = register_parameter("alpha_cc", at::full({c}, b));
 }
 
 std::pair<torch::Tensor, torch::Tensor> CrossStitchUnitImpl::forward(const torch::Tensor& x_s,

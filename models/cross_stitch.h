@@ -24,9 +24,11 @@ struct CrossStitchUnitOptions {
 // Mixes the segmentation features x_s and the classification features x_c per channel:
 //   x~_s = alpha_ss * x_s + alpha_sc * x_c,    x~_c = alpha_cs * x_s + alpha_cc * x_c.
 // Parameters alpha_ss, alpha_sc, alpha_cs, alpha_cc, each [channels]. Both pairs sum to 1 at
-// init; CROSS_STITCH_UNIFORM draws one a ~ U(0.05, 0.95) per unit from LibTorch's default
-// generator (so torch::manual_seed fixes it) and sets self = a, other = 1 - a, as the original
-// code did.
+// init. CROSS_STITCH_UNIFORM draws, as the original code did, two independent values per unit,
+// a and b ~ U(0.05, 0.95), from LibTorch's default generator (so torch::manual_seed fixes
+// them): alpha_ss = a, alpha_sc = 1 - a, alpha_cc = b, alpha_cs = 1 - b, each the same for
+// every channel. Each task's pair sums to 1, so a stitch starts as a convex mix for both
+// tasks, but the two tasks start with different amounts of sharing.
 class CrossStitchUnitImpl : public torch::nn::Module {
  public:
   explicit CrossStitchUnitImpl(const CrossStitchUnitOptions& options);

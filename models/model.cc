@@ -4,7 +4,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/proto_util.h"
 #include "common/registry.h"
+#include "google/protobuf/descriptor.h"
 
 namespace nerve_mtl::models {
 
@@ -31,6 +33,26 @@ absl::Status ValidateModelSpec(const ModelSpec& spec) {
                      absl::StrJoin(Registry<ModelEntry>::Names(), ", "), ")"));
   }
   return entry->validate ? entry->validate(spec) : absl::OkStatus();
+}
+
+absl::Status RefuseIgnoredOptions(const ModelSpec& spec, const std::vector<std::string>& fields,
+                                  const std::string& why) {
+  for (const std::string& name : fields) {
+    const google::protobuf::FieldDescriptor* field = ModelSpec::descriptor()->FindFieldByName(name);
+    if (field == nullptr) {
+      return absl::InternalError(absl::StrCat("ModelSpec has no field '", name, "'"));
+    }
+    if (DiffersFromDefault(spec, field)) {
+      return absl::InvalidArgumentError(absl::StrCat("model.", name, ": ", why));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RefuseCrossStitchOptions(const ModelSpec& spec) {
+  return RefuseIgnoredOptions(
+      spec, {"cross_stitch_init", "cross_stitch_self_weight", "cross_stitch_learning_rate"},
+      absl::StrCat("cross-stitch units exist only in softquickfcn, not in '", spec.name(), "'"));
 }
 
 absl::StatusOr<std::shared_ptr<MultitaskModelImpl>> CreateModel(const ModelSpec& spec) {

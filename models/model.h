@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,11 +20,15 @@ struct ModelOutput {
   torch::Tensor classification;  // [N, classification_classes] logits.
 };
 
-// Parameters that train with their own learning-rate multiplier (cross-stitch alphas).
+// Parameters that train at their own learning rate (cross-stitch alphas). The rate at the first
+// epoch is `learning_rate` when set, an absolute value that does not follow the base rate, else
+// base rate * lr_multiplier; either way the trainer's StepLR then scales it by gamma like every
+// group, as PyTorch's StepLR scales each group's initial rate.
 struct ParameterGroup {
   std::string name;
   std::vector<torch::Tensor> parameters;
   double lr_multiplier = 1.0;
+  std::optional<double> learning_rate;
 };
 
 // The interface every network of the study implements, so one trainer trains them all.
@@ -38,8 +43,8 @@ class MultitaskModelImpl : public torch::nn::Module {
   // The weight of the last shared layer (GradNorm measures task gradient norms there);
   // undefined for a single-task network.
   virtual torch::Tensor last_shared_weight() { return {}; }
-  // Groups with a learning-rate multiplier other than 1; every parameter not listed trains at
-  // the base rate.
+  // Groups with a learning rate of their own; every parameter not listed trains at the base
+  // rate.
   virtual std::vector<ParameterGroup> parameter_groups() { return {}; }
   // Named scalars worth plotting per epoch (cross-stitch alphas), e.g. "cross_stitch/1/ss".
   virtual std::vector<std::pair<std::string, double>> diagnostics() { return {}; }
@@ -64,6 +69,16 @@ using ModelValidator = std::function<absl::Status(const ModelSpec&)>;
 // The registered model spec.name() accepts `spec`: an unknown name lists the linked ones, then
 // the model's own validator runs.
 absl::Status ValidateModelSpec(const ModelSpec& spec);
+
+// For validators: InvalidArgument "model.<field>: <why>" for the first of `fields` holding a
+// value other than its default, an option `spec`'s model would ignore. A default spelled out (as
+// a resolved spec spells out every field) passes. Only for options no study sets on every row:
+// a study's base sets filters and resnet_width for all its networks.
+absl::Status RefuseIgnoredOptions(const ModelSpec& spec, const std::vector<std::string>& fields,
+                                  const std::string& why);
+
+// The cross-stitch options, refused for every model but softquickfcn.
+absl::Status RefuseCrossStitchOptions(const ModelSpec& spec);
 
 // Builds the registered model spec.name() after ValidateModelSpec.
 absl::StatusOr<std::shared_ptr<MultitaskModelImpl>> CreateModel(const ModelSpec& spec);

@@ -1,9 +1,8 @@
-// Tests of the five registered networks: quicknat, quickclassifier, resultnet, quickfcn,
-// softquickfcn. One binary rather than one per model because each LibTorch
-// translation unit costs ~15 s to compile on 2 cores; it also links every model, which the
-// registry test needs.
+// Tests of the registered single-model networks and the registry: quicknat, quickclassifier,
+// resultnet, quickfcn (softquickfcn_test.cc has soft sharing's). Few binaries because each
+// LibTorch translation unit costs ~15 s to compile on 2 cores; this one links every model,
+// which the registry test needs.
 #include <ATen/Functions.h>
-#include <torch/optim/adam.h>
 #include <torch/utils.h>
 
 #include <cstdint>
@@ -26,192 +25,27 @@
 #include "models/quicknat.h"
 #include "models/resultnet.h"
 #include "models/softquickfcn.h"
+#include "models/test_util.h"
 
 namespace nerve_mtl::models {
 namespace {
 
+using model_testing::Create;
+using model_testing::ExpectBothTasksReachTheSharedParameters;
+using model_testing::ExpectGradientReachesEveryParameter;
+using model_testing::ExpectRejected;
+using model_testing::kBatch;
+using model_testing::kF;
+using model_testing::kSize;
+using model_testing::kSmallGapHead;
+using model_testing::kSmallSegmentationHead;
+using model_testing::MakeBatch;
+using model_testing::NameOf;
+using model_testing::SmallDecoder;
+using model_testing::SmallEncoder;
+using model_testing::SmallSpec;
+using model_testing::StepsToOverfit;
 using ::testing::HasSubstr;
-
-constexpr int kBatch = 4;
-constexpr int kSize = 32;
-
-// Small enough that training one batch for 150 steps takes seconds on 2 cores.
-ModelSpec SmallSpec(const std::string& name) {
-  ModelSpec spec;
-  spec.set_name(name);
-  spec.set_input_height(kSize);
-  spec.set_input_width(kSize);
-  spec.set_filters(8);
-  spec.set_kernel_size(3);
-  spec.set_depth(2);
-  spec.set_dropout(0.0);
-  spec.set_resnet_width(8);
-  return spec;
-}
-
-template <typename Impl>
-std::shared_ptr<Impl> Create(const ModelSpec& spec) {
-  absl::StatusOr<std::shared_ptr<MultitaskModelImpl>> model = CreateModel(spec);
-  EXPECT_TRUE(model.ok()) << model.status();
-  if (!model.ok()) return nullptr;
-  std::shared_ptr<Impl> typed = std::dynamic_pointer_cast<Impl>(*model);
-  EXPECT_NE(typed, nullptr) << spec.name() << " has an unexpected type";
-  return typed;
-}
-
-// Parameters of a dense block (see blocks_test.cc), without squeeze-excitation.
-int64_t Dense(int64_t c, int64_t f, int64_t k) {
-  return (c * f * k * k + f) + ((c + f) * f * k * k + f) + ((c + 2 * f) * f + f) +
-         2 * (c + (c + f) + (c + 2 * f)) + 1;
-}
-
-// The small spec's parts: 1 input channel, F = 8, k = 3, depth 2, 2 + 3 classes.
-constexpr int64_t kF = 8;
-int64_t SmallEncoder() { return Dense(1, kF, 3) + Dense(kF, kF, 3) + Dense(kF, kF, 3); }
-int64_t SmallDecoder() { return 2 * Dense(2 * kF, kF, 3); }
-constexpr int64_t kSmallSegmentationHead = kF * 2 + 2;
-constexpr int64_t kSmallGapHead = kF * 3 + 3;
-
-// Four 32x32 images; image i has label i % 3 and a disc (its mask) of brightness rising with
-// the label at its own place, on seeded noise.
-struct Batch {
-  torch::Tensor images;  // [4, 1, 32, 32]
-  torch::Tensor masks;   // [4, 32, 32], 0/1 (int64)
-  torch::Tensor labels;  // [4] (int64)
-};
-
-Batch MakeBatch() {
-  torch::manual_seed(1);
-  const torch::Tensor ys = at::arange(kSize).view({kSize, 1});
-  const torch::Tensor xs = at::arange(kSize).view({1, kSize});
-  const int64_t centers[kBatch][2] = {{10, 12}, {20, 19}, {14, 22}, {22, 9}};
-  std::vector<torch::Tensor> masks, images;
-  std::vector<int64_t> labels;
-  for (int i = 0; i < kBatch; ++i) {
-    const torch::Tensor disc = ((ys - centers[i][0]).pow(2) + (xs - centers[i][1]).pow(2)) <= 36;
-    const int64_t label = i % 3;
-    masks.push_back(disc.to(at::kLong));
-    images.push_back(disc.to(at::kFloat) * (0.5 + 0.5 * label) + 0.2 * at::randn({kSize, kSize}));
-    labels.push_back(label);
-  }
-  return {at::stack(images).unsqueeze(1), at::stack(masks), at::tensor(labels)};
-}
-
-// Dice of the argmax foreground against the masks.
-double HardDice(const torch::Tensor& logits, const torch::Tensor& masks) {
-  const torch::Tensor predicted = logits.argmax(1) == 1;
-  const torch::Tensor truth = masks == 1;
-  const double overlap = (predicted & truth).sum().item<double>();
-  return 2.0 * overlap / (predicted.sum().item<double>() + truth.sum().item<double>());
-}
-
-double Accuracy(const torch::Tensor& logits, const torch::Tensor& labels) {
-  return (logits.argmax(1) == labels).to(at::kFloat).mean().item<double>();
-}
-
-// Cross-entropy plus soft Dice of the foreground for a segmentation, cross-entropy for a
-// classification, summed over what the model predicts.
-torch::Tensor Loss(const ModelOutput& out, const Batch& batch) {
-  torch::Tensor loss = at::zeros({});
-  if (out.segmentation.defined()) {
-    const torch::Tensor foreground = out.segmentation.softmax(1).select(1, 1);
-    const torch::Tensor truth = batch.masks.to(at::kFloat);
-    const torch::Tensor dice =
-        2 * (foreground * truth).sum() / (foreground.sum() + truth.sum() + 1e-6);
-    loss = loss + at::cross_entropy_loss(out.segmentation, batch.masks) + (1 - dice);
-  }
-  if (out.classification.defined()) {
-    loss = loss + at::cross_entropy_loss(out.classification, batch.labels);
-  }
-  return loss;
-}
-
-// Trains on one batch with Adam until, in eval mode, the segmentation Dice exceeds 0.95 and the
-// classification accuracy is 1 (for what the model predicts). Returns the steps it took, or -1
-// after `max_steps`.
-int StepsToOverfit(MultitaskModelImpl& model, int max_steps) {
-  const Batch batch = MakeBatch();
-  torch::optim::Adam adam(model.parameters(), torch::optim::AdamOptions(5e-3));
-  for (int step = 1; step <= max_steps; ++step) {
-    model.train();
-    adam.zero_grad();
-    Loss(model.forward(batch.images), batch).backward();
-    adam.step();
-    if (step % 5 != 0) continue;
-    torch::NoGradGuard no_grad;
-    model.eval();
-    const ModelOutput out = model.forward(batch.images);
-    const bool segmented =
-        !out.segmentation.defined() || HardDice(out.segmentation, batch.masks) > 0.95;
-    const bool classified =
-        !out.classification.defined() || Accuracy(out.classification, batch.labels) == 1.0;
-    if (segmented && classified) return step;
-  }
-  return -1;
-}
-
-std::string NameOf(torch::nn::Module& model, const torch::Tensor& parameter) {
-  for (const auto& item : model.named_parameters()) {
-    if (item.value().is_same(parameter)) return item.key();
-  }
-  return "(not a parameter of the model)";
-}
-
-bool HasGradient(const torch::Tensor& parameter) {
-  return parameter.grad().defined() && parameter.grad().abs().sum().item<double>() > 0.0;
-}
-
-// Backward of the sum of every output; every parameter must then hold a non-zero gradient.
-// Eval mode: in training mode batch norm subtracts the per-channel mean again, so a conv bias
-// that feeds only normalization gets a zero gradient (QuickNAT's reference keeps such biases);
-// with fixed statistics every parameter's connection to the outputs shows.
-// Callers fix the seed: at a random init a small squeeze-excitation's ReLU can be dead for
-// the whole batch, which is legitimate but would read as a broken connection.
-void ExpectGradientReachesEveryParameter(MultitaskModelImpl& model) {
-  model.eval();
-  model.zero_grad();
-  const ModelOutput out = model.forward(MakeBatch().images);
-  torch::Tensor total = at::zeros({});
-  if (out.segmentation.defined()) total = total + out.segmentation.sum();
-  if (out.classification.defined()) total = total + out.classification.sum();
-  total.backward();
-  for (const auto& item : model.named_parameters()) {
-    EXPECT_TRUE(HasGradient(item.value())) << item.key();
-  }
-}
-
-enum class Task { kSegmentation, kClassification };
-
-// Backward of one task's output only; returns the model's parameters it reached.
-void BackwardOneTask(MultitaskModelImpl& model, Task task) {
-  model.eval();
-  model.zero_grad();
-  const ModelOutput out = model.forward(MakeBatch().images);
-  (task == Task::kSegmentation ? out.segmentation : out.classification).sum().backward();
-}
-
-// Each task alone reaches every shared parameter and the last shared weight.
-void ExpectBothTasksReachTheSharedParameters(MultitaskModelImpl& model) {
-  const torch::Tensor last = model.last_shared_weight();
-  ASSERT_TRUE(last.defined());
-  EXPECT_NE(NameOf(model, last), "(not a parameter of the model)");
-  for (const Task task : {Task::kSegmentation, Task::kClassification}) {
-    BackwardOneTask(model, task);
-    const char* task_name = task == Task::kSegmentation ? "segmentation" : "classification";
-    for (const torch::Tensor& p : model.shared_parameters()) {
-      EXPECT_TRUE(HasGradient(p)) << task_name << " does not reach " << NameOf(model, p);
-    }
-    EXPECT_TRUE(HasGradient(last)) << task_name << " does not reach the last shared weight";
-  }
-}
-
-void ExpectRejected(const ModelSpec& spec, const std::string& field) {
-  absl::StatusOr<std::shared_ptr<MultitaskModelImpl>> model = CreateModel(spec);
-  ASSERT_FALSE(model.ok()) << spec.ShortDebugString();
-  EXPECT_EQ(model.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(std::string(model.status().message()), HasSubstr("model." + field + ":"))
-      << spec.ShortDebugString();
-}
 
 // --- Registry ---
 
@@ -224,6 +58,49 @@ TEST(CreateModelTest, UnknownNameListsTheLinkedModels) {
   EXPECT_THAT(std::string(model.status().message()),
               HasSubstr("model.name: unknown model 'unet' (linked: quickclassifier, quickfcn, "
                         "quicknat, resultnet, softquickfcn)"));
+}
+
+// Options a model would ignore are refused when they differ from their defaults, whether set
+// or not: a resolved spec spells out every default, and must pass.
+TEST(ValidateModelSpecTest, RefusesOptionsTheModelWouldIgnore) {
+  const std::vector<std::tuple<std::string, std::function<void(ModelSpec&)>, std::string>> cases = {
+      {"quicknat", [](ModelSpec& s) { s.set_head(HEAD_FLATTEN); }, "head"},
+      {"quicknat", [](ModelSpec& s) { s.set_cross_stitch_learning_rate(0.02); },
+       "cross_stitch_learning_rate"},
+      {"quickclassifier", [](ModelSpec& s) { s.set_segmentation_classes(3); },
+       "segmentation_classes"},
+      {"resultnet", [](ModelSpec& s) { s.set_head_hidden(50); }, "head_hidden"},
+      {"resultnet", [](ModelSpec& s) { s.set_cross_stitch_init(CROSS_STITCH_UNIFORM); },
+       "cross_stitch_init"},
+      {"quickfcn", [](ModelSpec& s) { s.set_cross_stitch_self_weight(0.8); },
+       "cross_stitch_self_weight"},
+      {"quickfcn", [](ModelSpec& s) { s.set_head_hidden(50); }, "head_hidden"},
+  };
+  for (const auto& [name, edit, field] : cases) {
+    ModelSpec spec = SmallSpec(name);
+    edit(spec);
+    ExpectRejected(spec, field);
+  }
+  EXPECT_EQ(ValidateModelSpec([] {
+              ModelSpec s = SmallSpec("quicknat");
+              s.set_cross_stitch_self_weight(0.8);
+              return s;
+            }())
+                .message(),
+            "model.cross_stitch_self_weight: cross-stitch units exist only in softquickfcn, not "
+            "in 'quicknat'");
+  for (const std::string name :
+       {"quicknat", "quickclassifier", "resultnet", "quickfcn", "softquickfcn"}) {
+    ModelSpec spelled_out = SmallSpec(name);
+    spelled_out.set_head(HEAD_GLOBAL_AVERAGE_POOL);
+    spelled_out.set_head_hidden(25);
+    spelled_out.set_segmentation_classes(2);
+    spelled_out.set_cross_stitch_init(CROSS_STITCH_FIXED);
+    spelled_out.set_cross_stitch_self_weight(0.9);
+    spelled_out.set_cross_stitch_learning_rate(0.01);
+    EXPECT_TRUE(ValidateModelSpec(spelled_out).ok())
+        << name << ": " << ValidateModelSpec(spelled_out);
+  }
 }
 
 // --- QuickNat ---
@@ -450,6 +327,45 @@ TEST(QuickFcnTest, OverfitsOneBatch) {
   EXPECT_GT(StepsToOverfit(*model, 150), 0);
 }
 
+// The original's head on the default study's QuickFCN (16 filters, 3x3 kernels, depth 3, 48x48
+// single-channel images, 3 classes): flatten -> Linear(., 25) -> PReLU -> Linear(25, classes).
+TEST(QuickFcnTest, OriginalHeadAtTheStudysScaleHasTheOriginalsLayers) {
+  ModelSpec spec;
+  spec.set_name("quickfcn");
+  spec.set_head(HEAD_FLATTEN);
+  spec.set_filters(16);
+  spec.set_kernel_size(3);
+  spec.set_depth(3);
+  spec.set_input_height(48);
+  spec.set_input_width(48);
+  torch::manual_seed(0);
+  auto model = Create<QuickFcnImpl>(spec);
+  ASSERT_NE(model, nullptr);
+  // By hand: the bottleneck is 48 / 2^3 = 6 pixels square, 16 * 6 * 6 = 576 values;
+  // Linear(576, 25) 576 * 25 + 25 = 14425, one PReLU slope, Linear(25, 3) 75 + 3 = 78: 14504.
+  ClassificationHead head = model->classification_head();
+  EXPECT_EQ(CountParameters(*head), 14504);
+  // The rest by hand (F = 16, k = 3): dense blocks with 1 input channel (144 + 16) +
+  // (2448 + 16) + (528 + 16) + norms 2 * (1 + 17 + 33) + 1 = 3271; with 16, 2320 + 4624 + 784
+  // + 192 + 1 = 7921; decoder blocks with 32, 4624 + 6928 + 1040 + 288 + 1 = 12881. Encoder
+  // 3271 + 3 * 7921 = 27034, decoder 3 * 12881 = 38643, 1x1 segmentation head 16 * 2 + 2 = 34.
+  EXPECT_EQ(CountParameters(*model), 27034 + 38643 + 34 + 14504);
+
+  // The layers in order, checked against PyTorch's functional forms.
+  const auto parameters = head->named_parameters();
+  ASSERT_EQ(parameters.size(), 5u);
+  EXPECT_EQ(parameters["hidden.weight"].sizes(), (std::vector<int64_t>{25, 576}));
+  EXPECT_EQ(parameters["prelu.weight"].sizes(), (std::vector<int64_t>{1}));
+  EXPECT_FLOAT_EQ(parameters["prelu.weight"].item<float>(), 0.25f);  // nn.PReLU()'s init.
+  EXPECT_EQ(parameters["output.weight"].sizes(), (std::vector<int64_t>{3, 25}));
+  const torch::Tensor bottleneck = at::randn({2, 16, 6, 6});
+  const torch::Tensor hidden = at::linear(bottleneck.reshape({2, 576}), parameters["hidden.weight"],
+                                          parameters["hidden.bias"]);
+  const torch::Tensor expected = at::linear(at::prelu(hidden, parameters["prelu.weight"]),
+                                            parameters["output.weight"], parameters["output.bias"]);
+  EXPECT_TRUE(at::allclose(head(bottleneck), expected, 1e-5, 1e-6));
+}
+
 TEST(QuickFcnTest, RejectsBadSpecsNamingTheField) {
   ModelSpec spec = SmallSpec("quickfcn");
   spec.set_input_width(22);
@@ -461,214 +377,6 @@ TEST(QuickFcnTest, RejectsBadSpecsNamingTheField) {
   spec.set_head(HEAD_FLATTEN);
   spec.set_head_hidden(0);
   ExpectRejected(spec, "head_hidden");
-}
-
-// --- SoftQuickFcn ---
-
-TEST(SoftQuickFcnTest, SegmentsAndClassifies) {
-  auto model = Create<SoftQuickFcnImpl>(SmallSpec("softquickfcn"));
-  ASSERT_NE(model, nullptr);
-  const ModelOutput out = model->forward(MakeBatch().images);
-  EXPECT_EQ(out.segmentation.sizes(), (std::vector<int64_t>{kBatch, 2, kSize, kSize}));
-  EXPECT_EQ(out.classification.sizes(), (std::vector<int64_t>{kBatch, 3}));
-  // Two branches plus depth + 1 = 3 units of 4 alphas over F channels.
-  EXPECT_EQ(model->cross_stitch_units().size(), 3u);
-  EXPECT_EQ(CountParameters(*model), (SmallEncoder() + SmallDecoder() + kSmallSegmentationHead) +
-                                         (SmallEncoder() + kSmallGapHead) + 3 * 4 * kF);
-}
-
-TEST(SoftQuickFcnTest, AlphasFormTheirOwnParameterGroup) {
-  ModelSpec spec = SmallSpec("softquickfcn");
-  spec.set_cross_stitch_lr_multiplier(100);
-  auto model = Create<SoftQuickFcnImpl>(spec);
-  ASSERT_NE(model, nullptr);
-  const std::vector<ParameterGroup> groups = model->parameter_groups();
-  ASSERT_EQ(groups.size(), 1u);
-  EXPECT_EQ(groups[0].name, "cross_stitch");
-  EXPECT_DOUBLE_EQ(groups[0].lr_multiplier, 100);
-  ASSERT_EQ(groups[0].parameters.size(), 3u * 4u);
-  std::vector<std::string> names;
-  for (const torch::Tensor& p : groups[0].parameters) names.push_back(NameOf(*model, p));
-  std::vector<std::string> expected;
-  for (const auto& item : model->named_parameters()) {
-    if (item.key().rfind("cross_stitch.", 0) == 0) expected.push_back(item.key());
-  }
-  EXPECT_EQ(names, expected);
-  EXPECT_EQ(names[1], "cross_stitch.0.alpha_sc");
-}
-
-TEST(SoftQuickFcnTest, DiagnosticsReportTheMeanOfEachAlpha) {
-  auto model = Create<SoftQuickFcnImpl>(SmallSpec("softquickfcn"));
-  ASSERT_NE(model, nullptr);
-  const auto diagnostics = model->diagnostics();
-  ASSERT_EQ(diagnostics.size(), 12u);
-  EXPECT_EQ(diagnostics[0].first, "cross_stitch/0/ss");
-  EXPECT_NEAR(diagnostics[0].second, 0.9, 1e-6);
-  EXPECT_EQ(diagnostics[6].first, "cross_stitch/1/cs");
-  EXPECT_NEAR(diagnostics[6].second, 0.1, 1e-6);
-  EXPECT_EQ(diagnostics[11].first, "cross_stitch/2/cc");
-}
-
-TEST(SoftQuickFcnTest, UniformInitGivesEachUnitPairsSummingToOne) {
-  ModelSpec spec = SmallSpec("softquickfcn");
-  spec.set_cross_stitch_init(CROSS_STITCH_UNIFORM);
-  torch::manual_seed(5);
-  auto model = Create<SoftQuickFcnImpl>(spec);
-  ASSERT_NE(model, nullptr);
-  for (const CrossStitchUnit& unit : model->cross_stitch_units()) {
-    const double a = unit->alpha_ss()[0].item<double>();
-    EXPECT_GE(a, 0.05);
-    EXPECT_LE(a, 0.95);
-    EXPECT_TRUE(at::allclose(unit->alpha_ss() + unit->alpha_sc(), at::ones({kF})));
-    EXPECT_TRUE(at::allclose(unit->alpha_cs() + unit->alpha_cc(), at::ones({kF})));
-  }
-}
-
-TEST(SoftQuickFcnTest, SharesBothEncodersAndTheInnerAlphas) {
-  auto model = Create<SoftQuickFcnImpl>(SmallSpec("softquickfcn"));
-  ASSERT_NE(model, nullptr);
-  int64_t shared = 0;
-  for (const torch::Tensor& p : model->shared_parameters()) shared += p.numel();
-  EXPECT_EQ(shared, 2 * SmallEncoder() + 2 * 4 * kF);
-  EXPECT_EQ(NameOf(*model, model->last_shared_weight()),
-            "segmentation.encoder.bottleneck.conv3.weight");
-  ExpectBothTasksReachTheSharedParameters(*model);
-  // Why the last unit is not shared: each of its alphas serves one task.
-  const CrossStitchUnit last = model->cross_stitch_units().back();
-  BackwardOneTask(*model, Task::kSegmentation);
-  EXPECT_TRUE(HasGradient(last->alpha_ss()));
-  EXPECT_FALSE(HasGradient(last->alpha_cs()));
-  BackwardOneTask(*model, Task::kClassification);
-  EXPECT_FALSE(HasGradient(last->alpha_sc()));
-  EXPECT_TRUE(HasGradient(last->alpha_cc()));
-}
-
-TEST(SoftQuickFcnTest, GradientReachesEveryParameter) {
-  torch::manual_seed(0);
-  auto model = Create<SoftQuickFcnImpl>(SmallSpec("softquickfcn"));
-  ASSERT_NE(model, nullptr);
-  ExpectGradientReachesEveryParameter(*model);
-}
-
-TEST(SoftQuickFcnTest, PretrainingSpecsAreTheBranchesWithoutCrossStitchFields) {
-  ModelSpec spec = SmallSpec("softquickfcn");
-  spec.set_cross_stitch_self_weight(0.7);
-  auto model = Create<SoftQuickFcnImpl>(spec);
-  ASSERT_NE(model, nullptr);
-  const std::vector<ModelSpec> specs = model->pretraining_specs();
-  ASSERT_EQ(specs.size(), 2u);
-  EXPECT_EQ(specs[0].name(), "quicknat");
-  EXPECT_EQ(specs[1].name(), "quickclassifier");
-  EXPECT_FALSE(specs[0].has_cross_stitch_self_weight());
-  EXPECT_FALSE(specs[0].has_classification_classes());
-  EXPECT_FALSE(specs[1].has_segmentation_classes());
-  EXPECT_EQ(specs[0].filters(), spec.filters());
-  EXPECT_EQ(specs[1].depth(), spec.depth());
-  // Experiments that differ only in their cross-stitch settings share their pretraining.
-  ModelSpec other = spec;
-  other.set_cross_stitch_init(CROSS_STITCH_UNIFORM);
-  other.set_cross_stitch_lr_multiplier(10);
-  auto other_model = Create<SoftQuickFcnImpl>(other);
-  ASSERT_NE(other_model, nullptr);
-  EXPECT_EQ(other_model->pretraining_specs()[0].SerializeAsString(), specs[0].SerializeAsString());
-  EXPECT_EQ(other_model->pretraining_specs()[1].SerializeAsString(), specs[1].SerializeAsString());
-}
-
-TEST(SoftQuickFcnTest, LoadedBranchesReproduceThePretrainedModelsAtIdentityAlphas) {
-  ModelSpec spec = SmallSpec("softquickfcn");
-  spec.set_cross_stitch_self_weight(1.0);
-  auto model = Create<SoftQuickFcnImpl>(spec);
-  ASSERT_NE(model, nullptr);
-  const std::vector<ModelSpec> specs = model->pretraining_specs();
-  torch::manual_seed(3);
-  auto seg = Create<QuickNatImpl>(specs[0]);
-  auto cls = Create<QuickClassifierImpl>(specs[1]);
-  ASSERT_NE(seg, nullptr);
-  ASSERT_NE(cls, nullptr);
-  const torch::Tensor images = MakeBatch().images;
-  {
-    // Training-mode passes move the batch-norm statistics, so buffers must be copied too.
-    torch::NoGradGuard no_grad;
-    for (int i = 0; i < 3; ++i) {
-      seg->forward(images * (i + 2));
-      cls->forward(images * (i + 2));
-    }
-  }
-  ASSERT_TRUE(model->LoadPretrained({seg, cls}).ok());
-  torch::NoGradGuard no_grad;
-  model->eval();
-  seg->eval();
-  cls->eval();
-  const ModelOutput soft = model->forward(images);
-  EXPECT_TRUE(at::allclose(soft.segmentation, seg->forward(images).segmentation, 1e-5, 1e-5));
-  EXPECT_TRUE(at::allclose(soft.classification, cls->forward(images).classification, 1e-5, 1e-5));
-}
-
-TEST(SoftQuickFcnTest, LoadBranchesNamesTheFirstMismatch) {
-  auto model = Create<SoftQuickFcnImpl>(SmallSpec("softquickfcn"));
-  ASSERT_NE(model, nullptr);
-  ModelSpec seg_spec = model->pretraining_specs()[0];
-  seg_spec.set_filters(4);
-  auto seg = Create<QuickNatImpl>(seg_spec);
-  auto cls = Create<QuickClassifierImpl>(model->pretraining_specs()[1]);
-  ASSERT_NE(seg, nullptr);
-  ASSERT_NE(cls, nullptr);
-  const std::string probe = "classification.encoder.block0.dense.conv1.weight";
-  const torch::Tensor before = model->named_parameters()[probe].clone();
-  absl::Status status = LoadBranches(*model, *seg, *cls);
-  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
-  // norm1 sees the 1 input channel either way; norm2 sees 1 + F.
-  EXPECT_THAT(std::string(status.message()),
-              HasSubstr("segmentation branch: parameter 'encoder.block0.dense.norm2.weight' has "
-                        "shape [5] in the pretrained model, [9] in the branch"));
-  // Nothing was copied, not even the classification branch that would have fitted.
-  EXPECT_TRUE(at::equal(model->named_parameters()[probe], before));
-
-  ModelSpec cls_spec = model->pretraining_specs()[1];
-  cls_spec.set_csse(true);
-  auto csse = Create<QuickClassifierImpl>(cls_spec);
-  ASSERT_NE(csse, nullptr);
-  auto good_seg = Create<QuickNatImpl>(model->pretraining_specs()[0]);
-  ASSERT_NE(good_seg, nullptr);
-  status = LoadBranches(*model, *good_seg, *csse);
-  EXPECT_THAT(std::string(status.message()),
-              HasSubstr("classification branch: the pretrained model has an extra parameter "
-                        "'encoder.block0.dense.csse.fc1.weight'"));
-  cls_spec = model->pretraining_specs()[1];
-  cls_spec.set_head(HEAD_FLATTEN);
-  auto flatten = Create<QuickClassifierImpl>(cls_spec);
-  ASSERT_NE(flatten, nullptr);
-  status = LoadBranches(*model, *good_seg, *flatten);
-  EXPECT_THAT(std::string(status.message()),
-              HasSubstr("classification branch: parameter 'classification_head.output.weight' "
-                        "has shape [3, 25] in the pretrained model, [3, 8] in the branch"));
-
-  EXPECT_FALSE(model->LoadPretrained({cls, seg}).ok());
-  EXPECT_FALSE(model->LoadPretrained({good_seg}).ok());
-}
-
-TEST(SoftQuickFcnTest, OverfitsOneBatch) {
-  torch::manual_seed(0);
-  auto model = Create<SoftQuickFcnImpl>(SmallSpec("softquickfcn"));
-  ASSERT_NE(model, nullptr);
-  EXPECT_GT(StepsToOverfit(*model, 150), 0);
-}
-
-TEST(SoftQuickFcnTest, RejectsBadSpecsNamingTheField) {
-  const std::vector<std::pair<std::function<void(ModelSpec&)>, std::string>> cases = {
-      {[](ModelSpec& s) { s.set_input_height(30); }, "input_height"},
-      {[](ModelSpec& s) { s.set_filters(0); }, "filters"},
-      {[](ModelSpec& s) { s.set_head(CLASSIFIER_HEAD_UNSPECIFIED); }, "head"},
-      {[](ModelSpec& s) { s.set_cross_stitch_init(CROSS_STITCH_INIT_UNSPECIFIED); },
-       "cross_stitch_init"},
-      {[](ModelSpec& s) { s.set_cross_stitch_self_weight(1.5); }, "cross_stitch_self_weight"},
-      {[](ModelSpec& s) { s.set_cross_stitch_lr_multiplier(0); }, "cross_stitch_lr_multiplier"},
-  };
-  for (const auto& [edit, field] : cases) {
-    ModelSpec spec = SmallSpec("softquickfcn");
-    edit(spec);
-    ExpectRejected(spec, field);
-  }
 }
 
 }  // namespace

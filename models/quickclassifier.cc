@@ -22,17 +22,23 @@ absl::Status ValidateQuickClassifierSpec(const ModelSpec& spec) {
   if (absl::Status s = ValidateEncoderSpec(spec, /*needs_divisible_size=*/false); !s.ok()) {
     return s;
   }
-  return ValidateClassificationHeadSpec(spec);
+  if (absl::Status s = ValidateClassificationHeadSpec(spec); !s.ok()) return s;
+  if (absl::Status s =
+          RefuseIgnoredOptions(spec, {"segmentation_classes"}, "quickclassifier does not segment");
+      !s.ok()) {
+    return s;
+  }
+  return RefuseCrossStitchOptions(spec);
 }
 
 namespace {
 
-const bool kRegistered =
-    RegisterModel("quickclassifier",
-                  [](const ModelSpec& spec) -> absl::StatusOr<std::shared_ptr<MultitaskModelImpl>> {
-                    if (absl::Status s = ValidateQuickClassifierSpec(spec); !s.ok()) return s;
-                    return std::make_shared<QuickClassifierImpl>(spec);
-                  });
+const bool kRegistered = RegisterModel(
+    "quickclassifier",
+    [](const ModelSpec& spec) -> absl::StatusOr<std::shared_ptr<MultitaskModelImpl>> {
+      return std::make_shared<QuickClassifierImpl>(spec);
+    },
+    ValidateQuickClassifierSpec);
 
 }  // namespace
 }  // namespace nerve_mtl::models

@@ -17,7 +17,7 @@ namespace nerve_mtl::models {
 // .classification only.
 class QuickClassifierImpl : public MultitaskModelImpl {
  public:
-  // `spec` must pass ValidateQuickClassifierSpec (the registered factory checks it).
+  // `spec` must pass ValidateQuickClassifierSpec (CreateModel runs it first).
   explicit QuickClassifierImpl(const ModelSpec& spec);
   void reset();
   ModelOutput forward(const torch::Tensor& images) override;
@@ -37,6 +37,7 @@ class QuickClassifierImpl : public MultitaskModelImpl {
 TORCH_MODULE(QuickClassifier);
 
 // The input size needs to be divisible by 2^depth only for HEAD_FLATTEN.
+// Refuses options it would ignore (segmentation_classes, cross-stitch units).
 absl::Status ValidateQuickClassifierSpec(const ModelSpec& spec);
 
 }  // namespace nerve_mtl::models

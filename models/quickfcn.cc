@@ -37,16 +37,18 @@ absl::Status ValidateQuickFcnSpec(const ModelSpec& spec) {
     return s;
   }
   if (absl::Status s = ValidateSegmentationSpec(spec); !s.ok()) return s;
-  return ValidateClassificationHeadSpec(spec);
+  if (absl::Status s = ValidateClassificationHeadSpec(spec); !s.ok()) return s;
+  return RefuseCrossStitchOptions(spec);
 }
 
 namespace {
 
 const bool kRegistered = RegisterModel(
-    "quickfcn", [](const ModelSpec& spec) -> absl::StatusOr<std::shared_ptr<MultitaskModelImpl>> {
-      if (absl::Status s = ValidateQuickFcnSpec(spec); !s.ok()) return s;
+    "quickfcn",
+    [](const ModelSpec& spec) -> absl::StatusOr<std::shared_ptr<MultitaskModelImpl>> {
       return std::make_shared<QuickFcnImpl>(spec);
-    });
+    },
+    ValidateQuickFcnSpec);
 
 }  // namespace
 }  // namespace nerve_mtl::models

@@ -19,7 +19,7 @@ namespace nerve_mtl::models {
 // QuickClassifier), so either single-task model's weights load by name.
 class QuickFcnImpl : public MultitaskModelImpl {
  public:
-  // `spec` must pass ValidateQuickFcnSpec (the registered factory checks it).
+  // `spec` must pass ValidateQuickFcnSpec (CreateModel runs it first).
   explicit QuickFcnImpl(const ModelSpec& spec);
   void reset();
   ModelOutput forward(const torch::Tensor& images) override;
@@ -46,6 +46,7 @@ class QuickFcnImpl : public MultitaskModelImpl {
 };
 TORCH_MODULE(QuickFcn);
 
+// The registered validator; refuses cross-stitch options, which only soft sharing has.
 absl::Status ValidateQuickFcnSpec(const ModelSpec& spec);
 
 }  // namespace nerve_mtl::models

@@ -27,16 +27,23 @@ absl::Status ValidateQuickNatSpec(const ModelSpec& spec) {
   if (absl::Status s = ValidateEncoderSpec(spec, /*needs_divisible_size=*/true); !s.ok()) {
     return s;
   }
-  return ValidateSegmentationSpec(spec);
+  if (absl::Status s = ValidateSegmentationSpec(spec); !s.ok()) return s;
+  if (absl::Status s =
+          RefuseIgnoredOptions(spec, {"head", "head_hidden"}, "quicknat has no classifier head");
+      !s.ok()) {
+    return s;
+  }
+  return RefuseCrossStitchOptions(spec);
 }
 
 namespace {
 
 const bool kRegistered = RegisterModel(
-    "quicknat", [](const ModelSpec& spec) -> absl::StatusOr<std::shared_ptr<MultitaskModelImpl>> {
-      if (absl::Status s = ValidateQuickNatSpec(spec); !s.ok()) return s;
+    "quicknat",
+    [](const ModelSpec& spec) -> absl::StatusOr<std::shared_ptr<MultitaskModelImpl>> {
       return std::make_shared<QuickNatImpl>(spec);
-    });
+    },
+    ValidateQuickNatSpec);
 
 }  // namespace
 }  // namespace nerve_mtl::models

@@ -17,7 +17,7 @@ namespace nerve_mtl::models {
 // Children: encoder, decoder, segmentation_head. Output: .segmentation only.
 class QuickNatImpl : public MultitaskModelImpl {
  public:
-  // `spec` must pass ValidateQuickNatSpec (the registered factory checks it).
+  // `spec` must pass ValidateQuickNatSpec (CreateModel runs it first).
   explicit QuickNatImpl(const ModelSpec& spec);
   void reset();
   ModelOutput forward(const torch::Tensor& images) override;
@@ -38,7 +38,9 @@ class QuickNatImpl : public MultitaskModelImpl {
 };
 TORCH_MODULE(QuickNat);
 
-// Errors name the field: "model.input_height: 100 is not divisible by 2^depth = 16 ...".
+// The registered validator: checks the options without building anything; errors name the
+// field ("model.input_height: 100 is not divisible by 2^depth = 16 ..."). Refuses options
+// quicknat would ignore (a classifier head, cross-stitch units).
 absl::Status ValidateQuickNatSpec(const ModelSpec& spec);
 
 }  // namespace nerve_mtl::models

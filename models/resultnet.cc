@@ -96,16 +96,28 @@ absl::Status ValidateResultNetSpec(const ModelSpec& spec) {
           absl::StrCat("model.", field, ": must be >= 1, got ", value));
     }
   }
-  return absl::OkStatus();
+  if (absl::Status s = RefuseIgnoredOptions(
+          spec, {"head", "head_hidden"},
+          "resultnet's classifier is its own (global average pooling, then one linear layer)");
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s =
+          RefuseIgnoredOptions(spec, {"segmentation_classes"}, "resultnet does not segment");
+      !s.ok()) {
+    return s;
+  }
+  return RefuseCrossStitchOptions(spec);
 }
 
 namespace {
 
 const bool kRegistered = RegisterModel(
-    "resultnet", [](const ModelSpec& spec) -> absl::StatusOr<std::shared_ptr<MultitaskModelImpl>> {
-      if (absl::Status s = ValidateResultNetSpec(spec); !s.ok()) return s;
+    "resultnet",
+    [](const ModelSpec& spec) -> absl::StatusOr<std::shared_ptr<MultitaskModelImpl>> {
       return std::make_shared<ResultNetImpl>(spec);
-    });
+    },
+    ValidateResultNetSpec);
 
 }  // namespace
 }  // namespace nerve_mtl::models

@@ -22,7 +22,7 @@ namespace nerve_mtl::models {
 // convolutions), so its weights could load by name. Output: .classification only.
 class ResultNetImpl : public MultitaskModelImpl {
  public:
-  // `spec` must pass ValidateResultNetSpec (the registered factory checks it).
+  // `spec` must pass ValidateResultNetSpec (CreateModel runs it first).
   explicit ResultNetImpl(const ModelSpec& spec);
   void reset();
   ModelOutput forward(const torch::Tensor& images) override;
@@ -40,6 +40,9 @@ class ResultNetImpl : public MultitaskModelImpl {
 };
 TORCH_MODULE(ResultNet);
 
+// The registered validator; refuses options of the QuickNAT family's parts it lacks (a classifier
+// head, segmentation classes, cross-stitch units). Encoder options (filters, depth, ...) pass:
+// a study's base sets them for every row.
 absl::Status ValidateResultNetSpec(const ModelSpec& spec);
 
 }  // namespace nerve_mtl::models

@@ -4,6 +4,7 @@
 #include <torch/ordered_dict.h>
 #include <torch/utils.h>
 
+#include <cmath>
 #include <tuple>
 
 #include "absl/strings/str_cat.h"
@@ -116,7 +117,7 @@ std::vector<ParameterGroup> SoftQuickFcnImpl::parameter_groups() {
   ParameterGroup group;
   group.name = "cross_stitch";
   group.parameters = alphas();
-  group.lr_multiplier = spec_.cross_stitch_lr_multiplier();
+  group.learning_rate = spec_.cross_stitch_learning_rate();
   return {group};
 }
 
@@ -163,7 +164,10 @@ std::vector<torch::Tensor> SoftQuickFcnImpl::alphas() const {
 }
 
 absl::Status ValidateSoftQuickFcnSpec(const ModelSpec& spec) {
-  if (absl::Status s = ValidateQuickNatSpec(spec); !s.ok()) return s;
+  if (absl::Status s = ValidateEncoderSpec(spec, /*needs_divisible_size=*/true); !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = ValidateSegmentationSpec(spec); !s.ok()) return s;
   if (absl::Status s = ValidateClassificationHeadSpec(spec); !s.ok()) return s;
   if (spec.cross_stitch_init() != CROSS_STITCH_FIXED &&
       spec.cross_stitch_init() != CROSS_STITCH_UNIFORM) {
@@ -176,9 +180,19 @@ absl::Status ValidateSoftQuickFcnSpec(const ModelSpec& spec) {
         absl::StrCat("model.cross_stitch_self_weight: must be in [0, 1], got ",
                      spec.cross_stitch_self_weight()));
   }
-  if (!(spec.cross_stitch_lr_multiplier() > 0.0)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "model.cross_stitch_lr_multiplier: must be > 0, got ", spec.cross_stitch_lr_multiplier()));
+  if (spec.cross_stitch_init() == CROSS_STITCH_UNIFORM) {
+    if (absl::Status s = RefuseIgnoredOptions(
+            spec, {"cross_stitch_self_weight"},
+            "CROSS_STITCH_FIXED's weight, but cross_stitch_init CROSS_STITCH_UNIFORM draws them");
+        !s.ok()) {
+      return s;
+    }
+  }
+  if (!(spec.cross_stitch_learning_rate() > 0.0) ||
+      !std::isfinite(spec.cross_stitch_learning_rate())) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("model.cross_stitch_learning_rate: must be finite and > 0, got ",
+                     spec.cross_stitch_learning_rate()));
   }
   return absl::OkStatus();
 }
@@ -192,7 +206,7 @@ ModelSpec SegmentationBranchSpec(const ModelSpec& spec) {
   branch.clear_resnet_width();
   branch.clear_cross_stitch_init();
   branch.clear_cross_stitch_self_weight();
-  branch.clear_cross_stitch_lr_multiplier();
+  branch.clear_cross_stitch_learning_rate();
   return branch;
 }
 
@@ -203,7 +217,7 @@ ModelSpec ClassificationBranchSpec(const ModelSpec& spec) {
   branch.clear_resnet_width();
   branch.clear_cross_stitch_init();
   branch.clear_cross_stitch_self_weight();
-  branch.clear_cross_stitch_lr_multiplier();
+  branch.clear_cross_stitch_learning_rate();
   return branch;
 }
 
@@ -220,12 +234,12 @@ absl::Status LoadBranches(SoftQuickFcnImpl& model, QuickNatImpl& pretrained_seg,
 
 namespace {
 
-const bool kRegistered =
-    RegisterModel("softquickfcn",
-                  [](const ModelSpec& spec) -> absl::StatusOr<std::shared_ptr<MultitaskModelImpl>> {
-                    if (absl::Status s = ValidateSoftQuickFcnSpec(spec); !s.ok()) return s;
-                    return std::make_shared<SoftQuickFcnImpl>(spec);
-                  });
+const bool kRegistered = RegisterModel(
+    "softquickfcn",
+    [](const ModelSpec& spec) -> absl::StatusOr<std::shared_ptr<MultitaskModelImpl>> {
+      return std::make_shared<SoftQuickFcnImpl>(spec);
+    },
+    ValidateSoftQuickFcnSpec);
 
 }  // namespace
 }  // namespace nerve_mtl::models

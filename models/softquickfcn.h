@@ -29,7 +29,7 @@ namespace nerve_mtl::models {
 // LoadPretrained (or LoadBranches) copies them into the branches; the alphas keep their init.
 class SoftQuickFcnImpl : public MultitaskModelImpl {
  public:
-  // `spec` must pass ValidateSoftQuickFcnSpec (the registered factory checks it).
+  // `spec` must pass ValidateSoftQuickFcnSpec (CreateModel runs it first).
   explicit SoftQuickFcnImpl(const ModelSpec& spec);
   void reset();
   ModelOutput forward(const torch::Tensor& images) override;
@@ -46,7 +46,8 @@ class SoftQuickFcnImpl : public MultitaskModelImpl {
   // them gets one task's gradient only, so GradNorm would measure a zero norm for the other
   // task. The classification loss reaches this weight through the last unit's alpha_cs.
   torch::Tensor last_shared_weight() override;
-  // One group, "cross_stitch": every alpha, at spec.cross_stitch_lr_multiplier().
+  // One group, "cross_stitch": every alpha, at the absolute rate
+  // spec.cross_stitch_learning_rate().
   std::vector<ParameterGroup> parameter_groups() override;
   // The mean of each alpha per unit: "cross_stitch/<unit>/ss", ".../sc", ".../cs", ".../cc".
   std::vector<std::pair<std::string, double>> diagnostics() override;
@@ -72,6 +73,8 @@ class SoftQuickFcnImpl : public MultitaskModelImpl {
 };
 TORCH_MODULE(SoftQuickFcn);
 
+// The registered validator: both branches' options, the cross-stitch options (a
+// cross_stitch_self_weight beside CROSS_STITCH_UNIFORM, which ignores it, is refused).
 absl::Status ValidateSoftQuickFcnSpec(const ModelSpec& spec);
 
 // The spec of each branch (and of its pretraining): `spec` renamed, fields it ignores cleared.

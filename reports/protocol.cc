@@ -74,9 +74,8 @@ std::string LearningRateRule(const Result& r) {
                    " every ", t.lr_step_epochs(), " epochs");
   // Parameter groups with their own rate (study/trainer.cc, the optimiser's groups).
   if (e.model().name() == "softquickfcn") {
-    absl::StrAppend(&rule, "; cross-stitch alpha lr ", Number(t.learning_rate()), " x ",
-                    Number(e.model().cross_stitch_lr_multiplier()), " = ",
-                    Number(t.learning_rate() * e.model().cross_stitch_lr_multiplier()));
+    absl::StrAppend(&rule, "; cross-stitch alpha lr ",
+                    Number(e.model().cross_stitch_learning_rate()), " (absolute)");
   }
   const Tasks tasks = TasksOf(r);
   const bool multitask = tasks.segments && tasks.classifies;

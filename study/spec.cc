@@ -36,7 +36,7 @@ absl::Status ValidateExperiment(const Experiment& experiment) {
   if (m.name().empty()) return absl::InvalidArgumentError("model.name is required");
   const bool soft = m.name() == "softquickfcn";
   if (!soft && (m.has_cross_stitch_init() || m.has_cross_stitch_self_weight() ||
-                m.has_cross_stitch_lr_multiplier())) {
+                m.has_cross_stitch_learning_rate())) {
     return absl::InvalidArgumentError(absl::StrCat(
         "model.cross_stitch_*: cross-stitch units exist only in softquickfcn, not in '",
         m.name(), "'"));

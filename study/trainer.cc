@@ -28,7 +28,7 @@
 #include "data/mosaic.h"
 #include "google/protobuf/text_format.h"
 #include "losses/cross_entropy.h"
-#include "losses/dice.h"
+#include "losses/segmentation_loss.h"
 #include "losses/strategy.h"
 #include "models/model.h"
 #include "optim/adam.h"
@@ -200,8 +200,10 @@ void FillSplit(const Evaluation& e, SplitMetrics* out) {
 }
 
 // Optimiser parameter groups: the model's plain parameters at the base rate, each of the
-// model's special groups (cross-stitch alphas) and the strategy's own parameters at their
-// multiples of it. `multipliers` receives each group's multiple, for the StepLR schedule.
+// model's special groups (cross-stitch alphas) at its absolute rate or its multiple of the base
+// rate, the strategy's own parameters at their multiple. `multipliers` receives each group's
+// rate as a multiple of the base rate, for the StepLR schedule, which so scales every group by
+// gamma as PyTorch's does.
 std::vector<torch::optim::OptimizerParamGroup> ParameterGroups(
     MultitaskModelImpl& model, losses::MultitaskStrategy* strategy, const TrainingSpec& training,
     std::vector<double>* multipliers) {
@@ -224,7 +226,10 @@ std::vector<torch::optim::OptimizerParamGroup> ParameterGroups(
     if (!special.count(p.unsafeGetTensorImpl())) base.push_back(p);
   }
   add(base, 1.0, training.weight_decay());
-  for (const models::ParameterGroup& g : model_groups) add(g.parameters, g.lr_multiplier, 0.0);
+  for (const models::ParameterGroup& g : model_groups) {
+    add(g.parameters,
+        g.learning_rate ? *g.learning_rate / training.learning_rate() : g.lr_multiplier, 0.0);
+  }
   if (strategy != nullptr) add(strategy->parameters(), strategy->lr_multiplier(), 0.0);
   return groups;
 }
@@ -455,7 +460,7 @@ absl::StatusOr<Result> TrainExperiment(const Experiment& experiment,
     if (!s.ok()) return s.status();
     strategy = *std::move(s);
   }
-  if (absl::Status s = losses::ValidateDiceOptions(resolved.loss().dice()); !s.ok()) return s;
+  if (absl::Status s = losses::ValidateSegmentationLoss(resolved.loss()); !s.ok()) return s;
   if (model.classifies()) {
     if (absl::Status s = losses::ValidateCrossEntropyOptions(resolved.loss().cross_entropy(), classes);
         !s.ok()) {
@@ -568,9 +573,8 @@ absl::StatusOr<Result> TrainExperiment(const Experiment& experiment,
       // The losses run in fp32 whatever the forward pass ran in.
       std::vector<at::Tensor> task_losses(losses::kNumTasks);
       if (model.segments()) {
-        task_losses[losses::kSegmentationTask] =
-            losses::DiceLoss(out.segmentation.to(at::kFloat), batch->masks.to(compute.device),
-                             resolved.loss().dice());
+        task_losses[losses::kSegmentationTask] = losses::SegmentationLoss(
+            out.segmentation.to(at::kFloat), batch->masks.to(compute.device), resolved.loss());
       }
       if (model.classifies()) {
         task_losses[losses::kClassificationTask] = losses::ClassificationCrossEntropy(

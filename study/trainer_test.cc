@@ -3,16 +3,20 @@
 #include <ATen/ATen.h>
 #include <torch/serialize/input-archive.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <set>
 #include <sstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "common/textproto.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "models/model.h"
+#include "models/model_spec.pb.h"
 #include "reports/event_reader.h"
 
 namespace nerve_mtl::study {
@@ -179,6 +183,97 @@ TEST(TrainerTest, KilledRunResumesToTheSameResult) {
   absl::StatusOr<Result> mismatch = TrainExperiment(other, Options(split, &log));
   EXPECT_EQ(mismatch.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(mismatch.status().message(), HasSubstr("belongs to trial"));
+}
+
+// Soft sharing, tiny: two train patients of 6 images, so a batch of 64 is one step per epoch.
+constexpr char kSoftTiny[] = R"pb(
+  name: "soft"
+  data {
+    phantom { patients: 4 images_per_patient: 6 }
+    height: 32
+    width: 32
+  }
+  model { name: "softquickfcn" filters: 4 kernel_size: 3 depth: 2 }
+  loss { strategy: "linear" }
+  training { epochs: 1 batch_size: 64 pretrain_epochs: 1 loader_workers: 1 overlay_images: 0 }
+  seed: 3
+)pb";
+
+// Every alpha of the soft-sharing model in `dir`'s checkpoint (the last epoch's weights), by
+// name ("cross_stitch.0.alpha_ss", ...).
+std::vector<std::pair<std::string, at::Tensor>> CheckpointAlphas(const std::string& dir,
+                                                                 const Result& result) {
+  auto model = models::CreateModel(result.experiment().model());
+  EXPECT_TRUE(model.ok()) << model.status();
+  if (!model.ok()) return {};
+  torch::serialize::InputArchive archive, weights;
+  archive.load_from(dir + "/checkpoint.pt");
+  archive.read("model", weights);
+  (*model)->load(weights);
+  std::vector<std::pair<std::string, at::Tensor>> alphas;
+  for (const auto& item : (*model)->named_parameters()) {
+    if (item.key().rfind("cross_stitch.", 0) == 0) alphas.emplace_back(item.key(), item.value());
+  }
+  return alphas;
+}
+
+// Adam's first step moves each parameter by lr * g / (|g| + 1e-8): by the group's rate wherever
+// the gradient is not vanishing. So after one step the largest move of an alpha from its init
+// (0.9 for ss and cc, 0.1 for sc and cs) is the alpha group's rate, 0.01, whatever the base rate
+// (with a multiple of the base rate it was 250 x 5e-3 = 1.25 and 250 x 1e-4 = 0.025).
+TEST(TrainerTest, CrossStitchAlphasTrainAtTheirAbsoluteRate) {
+  for (const double base : {5e-3, 1e-4}) {
+    SCOPED_TRACE(base);
+    Experiment e;
+    ASSERT_TRUE(ParseTextProto(kSoftTiny, "kSoftTiny", &e).ok());
+    e.mutable_training()->set_learning_rate(base);
+    const std::string dir = TempDir("alpha_rate");
+    std::ostringstream log;
+    TrainOptions options = Options(dir, &log);
+    options.tensorboard = false;
+    absl::StatusOr<Result> r = TrainExperiment(e, options);
+    ASSERT_TRUE(r.ok()) << r.status();
+    EXPECT_DOUBLE_EQ(r->experiment().model().cross_stitch_learning_rate(), 0.01);
+    const auto alphas = CheckpointAlphas(dir, *r);
+    ASSERT_EQ(alphas.size(), 3u * 4u);
+    double largest = 0.0;
+    for (const auto& [name, alpha] : alphas) {
+      const bool self =
+          name.find("alpha_ss") != std::string::npos || name.find("alpha_cc") != std::string::npos;
+      const double move = (alpha - (self ? 0.9 : 0.1)).abs().max().item<double>();
+      EXPECT_LE(move, 0.01 + 1e-6) << name;
+      largest = std::max(largest, move);
+    }
+    EXPECT_NEAR(largest, 0.01, 1e-4);
+  }
+}
+
+// The bound issue 9 sets for the committed study: every alpha within [-1, 2] after training at
+// the default study's base rate 5e-3, over as many steps as its soft-sharing rows take (200
+// training images in batches of 8, 8 epochs: 200 steps), from the original's uniform init. At
+// the old 250 x 5e-3 = 1.25 per step, one step could leave that range.
+TEST(TrainerTest, CrossStitchAlphasStayBoundedAtTheDefaultStudysRate) {
+  Experiment e;
+  ASSERT_TRUE(ParseTextProto(kSoftTiny, "kSoftTiny", &e).ok());
+  e.mutable_data()->mutable_phantom()->set_patients(12);
+  e.mutable_data()->mutable_phantom()->set_images_per_patient(20);
+  e.mutable_model()->set_cross_stitch_init(models::CROSS_STITCH_UNIFORM);
+  TrainingSpec& training = *e.mutable_training();
+  training.set_learning_rate(5e-3);
+  training.set_epochs(8);
+  training.set_batch_size(8);
+  const std::string dir = TempDir("alpha_bound");
+  std::ostringstream log;
+  TrainOptions options = Options(dir, &log);
+  options.tensorboard = false;
+  absl::StatusOr<Result> r = TrainExperiment(e, options);
+  ASSERT_TRUE(r.ok()) << r.status();
+  const auto alphas = CheckpointAlphas(dir, *r);
+  ASSERT_EQ(alphas.size(), 3u * 4u);
+  for (const auto& [name, alpha] : alphas) {
+    EXPECT_GE(alpha.min().item<double>(), -1.0) << name;
+    EXPECT_LE(alpha.max().item<double>(), 2.0) << name;
+  }
 }
 
 TEST(TrainerTest, NonFiniteLossStopsWithEpochAndStep) {
