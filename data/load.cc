@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "data/busi.h"
 #include "data/kaggle.h"
 #include "data/manifest.h"
 #include "data/phantom.h"
@@ -22,6 +23,9 @@ absl::Status ValidateDataSpec(const DataSpec& spec) {
   if (spec.source_case() == DataSpec::kKaggle && spec.kaggle().directory().empty()) {
     return absl::InvalidArgumentError("data.kaggle.directory is required");
   }
+  if (spec.source_case() == DataSpec::kBusi && spec.busi().directory().empty()) {
+    return absl::InvalidArgumentError("data.busi.directory is required");
+  }
   if (spec.source_case() == DataSpec::kManifest && spec.manifest().path().empty()) {
     return absl::InvalidArgumentError("data.manifest.path is required");
   }
@@ -36,6 +40,9 @@ absl::StatusOr<LoadedData> LoadData(const DataSpec& spec) {
     case DataSpec::kKaggle:
       dataset = LoadKaggle(spec.kaggle(), spec.height(), spec.width(), spec.channels(),
                            spec.resize());
+      break;
+    case DataSpec::kBusi:
+      dataset = LoadBusi(spec.busi(), spec.height(), spec.width(), spec.channels(), spec.resize());
       break;
     case DataSpec::kManifest:
       dataset = LoadManifest(spec.manifest(), spec.height(), spec.width(), spec.channels(),

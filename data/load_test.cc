@@ -43,6 +43,9 @@ TEST(LoadDataTest, BadSpecsNameTheField) {
   DataSpec kaggle;
   kaggle.mutable_kaggle();
   EXPECT_THAT(LoadData(kaggle).status().message(), HasSubstr("data.kaggle.directory is required"));
+  DataSpec busi;
+  busi.mutable_busi();
+  EXPECT_THAT(LoadData(busi).status().message(), HasSubstr("data.busi.directory is required"));
   DataSpec manifest;
   manifest.mutable_manifest();
   EXPECT_THAT(LoadData(manifest).status().message(), HasSubstr("data.manifest.path is required"));
