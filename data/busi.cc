@@ -99,8 +99,9 @@ absl::Status Collect(const std::string& folder, std::map<std::string, Entry>* en
     }
     if (absl::AsciiStrToLower(file.path().extension().string()) != ".png") {
       return absl::InvalidArgumentError(
-          absl::StrCat(path, ": unknown file (BUSI files are <stem>.png, <stem>_mask.png and "
-                             "<stem>_mask_<k>.png)"));
+          absl::StrCat(path,
+                       ": unknown file (BUSI files are <stem>.png, <stem>_mask.png and "
+                       "<stem>_mask_<k>.png)"));
     }
     const std::string name = file.path().stem().string();
     std::string stem;
@@ -160,7 +161,8 @@ Image ToGray(const Image& image) {
   Image gray(1, image.height, image.width);
   const size_t plane = gray.pixels.size();
   for (size_t i = 0; i < plane; ++i) {
-    gray.pixels[i] = Bt601Luma(image.pixels[i], image.pixels[plane + i], image.pixels[2 * plane + i]);
+    gray.pixels[i] =
+        Bt601Luma(image.pixels[i], image.pixels[plane + i], image.pixels[2 * plane + i]);
   }
   return gray;
 }
@@ -170,8 +172,8 @@ absl::StatusOr<Dataset> LoadBusi(const BusiSource& source, int height, int width
   const std::string& directory = source.directory();
   if (directory.empty()) return absl::InvalidArgumentError("busi.directory is empty");
   if (channels != 1) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        directory, ": channels is ", channels, ", but BUSI images are loaded with 1 channel"));
+    return absl::InvalidArgumentError(absl::StrCat(directory, ": channels is ", channels,
+                                                   ", but BUSI images are loaded with 1 channel"));
   }
   if (height <= 0 || width <= 0) {
     return absl::InvalidArgumentError(
@@ -190,9 +192,9 @@ absl::StatusOr<Dataset> LoadBusi(const BusiSource& source, int height, int width
     const std::string name = entry.path().filename().string();
     const bool known = std::find(kClasses.begin(), kClasses.end(), name) != kClasses.end();
     if (!known || !entry.is_directory(ec)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(entry.path().string(), ": unknown ", entry.is_directory(ec) ? "folder" : "file",
-                       " (BUSI has the folders benign/, malignant/ and normal/)"));
+      return absl::InvalidArgumentError(absl::StrCat(
+          entry.path().string(), ": unknown ", entry.is_directory(ec) ? "folder" : "file",
+          " (BUSI has the folders benign/, malignant/ and normal/)"));
     }
   }
 
@@ -232,8 +234,8 @@ absl::StatusOr<Dataset> LoadBusi(const BusiSource& source, int height, int width
     }
   }
   if (dataset.examples.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        directory, ": no BUSI images (benign/, malignant/ and normal/ are empty)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(directory, ": no BUSI images (benign/, malignant/ and normal/ are empty)"));
   }
   return dataset;
 }

@@ -301,7 +301,8 @@ TEST_F(BusiTest, MissingDirectoryAndBadArguments) {
   source.set_directory(Path("nowhere"));
   absl::StatusOr<Dataset> data = LoadBusi(source, kSize, kSize, 1, RESIZE_AREA);
   EXPECT_EQ(data.status().code(), absl::StatusCode::kNotFound);
-  EXPECT_THAT(std::string(data.status().message()), StartsWith(Path("nowhere") + ": no such directory"));
+  EXPECT_THAT(std::string(data.status().message()),
+              StartsWith(Path("nowhere") + ": no such directory"));
   source.set_directory(root_.string());
   WriteMinimal();
   EXPECT_THAT(std::string(LoadBusi(source, kSize, kSize, 3, RESIZE_AREA).status().message()),
@@ -311,7 +312,8 @@ TEST_F(BusiTest, MissingDirectoryAndBadArguments) {
 TEST_F(BusiTest, EmptyClassFolders) {
   absl::StatusOr<Dataset> data = Load();
   EXPECT_EQ(data.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(std::string(data.status().message()), StartsWith(root_.string() + ": no BUSI images"));
+  EXPECT_THAT(std::string(data.status().message()),
+              StartsWith(root_.string() + ": no BUSI images"));
 }
 
 }  // namespace
