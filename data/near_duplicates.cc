@@ -48,13 +48,22 @@ class UnionFind {
 
 // The root image of each image's near-duplicate group. All pairs: 5,000 images are 12.5 million
 // popcounts, a few milliseconds, and exact (no bucketing heuristics that could miss a pair).
-std::vector<int> ImageGroups(const std::vector<uint64_t>& hashes, int max_distance) {
+// With `labels`, also marks in `conflicted` every image within the distance of an image with
+// another label.
+std::vector<int> ImageGroups(const std::vector<uint64_t>& hashes, int max_distance,
+                             const std::vector<int>* labels = nullptr,
+                             std::vector<bool>* conflicted = nullptr) {
   const int n = static_cast<int>(hashes.size());
   UnionFind groups(n);
   for (int i = 0; i < n; ++i) {
     const uint64_t h = hashes[i];
     for (int j = i + 1; j < n; ++j) {
-      if (HammingDistance(h, hashes[j]) <= max_distance) groups.Join(i, j);
+      if (HammingDistance(h, hashes[j]) > max_distance) continue;
+      groups.Join(i, j);
+      if (labels != nullptr && (*labels)[i] != (*labels)[j]) {
+        (*conflicted)[i] = true;
+        (*conflicted)[j] = true;
+      }
     }
   }
   std::vector<int> root(n);
@@ -62,13 +71,18 @@ std::vector<int> ImageGroups(const std::vector<uint64_t>& hashes, int max_distan
   return root;
 }
 
-// Split units: the patients (indices into the natural-order patient list) joined by the groups
-// of the images with keep[i]. Returns each patient's root patient.
+// Split units: the patients (indices into the natural-order patient list) joined by the groups,
+// counting only images with keep[i] (each joins its group's first kept image). Returns each
+// patient's root patient; patients without kept images stay alone.
 std::vector<int> Units(const std::vector<int>& image_root, const std::vector<int>& patient_of,
                        const std::vector<bool>& keep, int patients) {
   UnionFind units(patients);
+  std::vector<int> anchor(image_root.size(), -1);  // by root image: its group's first kept image
   for (size_t i = 0; i < image_root.size(); ++i) {
-    if (keep[i]) units.Join(patient_of[i], patient_of[image_root[i]]);
+    if (!keep[i]) continue;
+    int& first = anchor[image_root[i]];
+    if (first < 0) first = static_cast<int>(i);
+    units.Join(patient_of[i], patient_of[first]);
   }
   std::vector<int> root(patients);
   for (int p = 0; p < patients; ++p) root[p] = units.Find(p);
@@ -144,7 +158,11 @@ absl::StatusOr<GroupingSummary> GroupNearDuplicates(const NearDuplicateGrouping&
   }
   const int num_patients = static_cast<int>(patients.size());
 
-  const std::vector<int> image_root = ImageGroups(hashes, options.max_distance());
+  std::vector<int> labels(n);
+  for (int i = 0; i < n; ++i) labels[i] = examples[i].label;
+  std::vector<bool> conflicted(n, false);
+  const std::vector<int> image_root =
+      ImageGroups(hashes, options.max_distance(), &labels, &conflicted);
   // A pair is a duplicate, never a chain: only units of 3 or more images can be refused.
   const double limit = std::max(2.0, options.max_group_fraction() * n);
   if (const LargestUnit unit = LargestMergedUnit(image_root, patient_of, num_patients);
@@ -173,29 +191,33 @@ absl::StatusOr<GroupingSummary> GroupNearDuplicates(const NearDuplicateGrouping&
   const bool exclude = options.class_conflicts() != CLASS_CONFLICT_KEEP;
   for (const auto& [root, group] : members) {
     ++summary.groups_of_size[static_cast<int>(group.size())];
-    std::set<int> labels;
-    for (int i : group) labels.insert(examples[i].label);
-    if (labels.size() < 2) continue;
     std::vector<std::string> named;
     for (int i : group) {
+      if (!conflicted[i]) continue;
       const int label = examples[i].label;
       const bool known = label >= 0 && label < static_cast<int>(dataset->class_names.size());
       named.push_back(absl::StrCat(examples[i].id, " (",
                                    known ? dataset->class_names[label] : absl::StrCat(label), ")"));
-      if (exclude) keep[i] = false;
+      if (exclude) {
+        keep[i] = false;
+        ++summary.excluded;
+      }
     }
-    summary.conflicts.push_back(absl::StrJoin(named, ", "));
-    if (exclude) summary.excluded += static_cast<int>(group.size());
+    if (!named.empty()) summary.conflicts.push_back(absl::StrJoin(named, ", "));
   }
   summary.groups = static_cast<int>(members.size());
 
   const std::vector<int> unit = Units(image_root, patient_of, keep, num_patients);
+  std::vector<bool> has_kept(num_patients, false);
+  for (int i = 0; i < n; ++i) {
+    if (keep[i]) has_kept[patient_of[i]] = true;
+  }
   std::vector<int> unit_size(num_patients, 0);
-  for (int p = 0; p < num_patients; ++p) ++unit_size[unit[p]];
+  for (int p = 0; p < num_patients; ++p) unit_size[unit[p]] += has_kept[p] ? 1 : 0;
   std::vector<std::string> new_id(num_patients);
   for (int p = 0; p < num_patients; ++p) {
     const int root = unit[p];
-    if (unit_size[root] == 1) {
+    if (unit_size[root] <= 1) {
       new_id[p] = patients[p];
       continue;
     }

@@ -29,9 +29,10 @@ struct GroupingSummary {
   // Split units that join more than one original patient, and how many patients they join.
   int merged_units = 0;
   int merged_patients = 0;
-  // One entry per group whose images carry different labels: "id (class), id (class), ...".
+  // One entry per group with class conflicts, naming its conflicting images:
+  // "id (class), id (class), ...".
   std::vector<std::string> conflicts;
-  int excluded = 0;  // images dropped for class conflicts
+  int excluded = 0;  // images dropped for class conflicts (CLASS_CONFLICT_EXCLUDE)
 };
 
 // Whether grouping runs for this spec: group_near_duplicates.enabled when set, else true for the
@@ -43,8 +44,10 @@ absl::Status ValidateGrouping(const NearDuplicateGrouping& options);
 
 // Hashes every image (DifferenceHash, data/perceptual_hash.h), joins images whose hashes are at
 // most options.max_distance bits apart (union-find over all pairs), and then:
-//  - a group whose images have different labels is a class conflict: with
-//    CLASS_CONFLICT_EXCLUDE its images are removed from the data set;
+//  - an image within max_distance of an image with another label is in a class conflict:
+//    with CLASS_CONFLICT_EXCLUDE it is removed from the data set. Pairs decide, not whole
+//    groups, so a long run of similar frames (Kaggle) loses only the images that actually
+//    contradict a neighbour;
 //  - the patients of the images of each group are merged into one split unit: every example of
 //    those patients gets the patient id "<first>+<n>", where <first> is the unit's first patient
 //    in natural order (NaturalLess, data/split.h) and <n> the number of other patients it joins.

@@ -130,6 +130,24 @@ TEST(NearDuplicatesTest, ClassConflictsAreExcludedByDefault) {
   EXPECT_THAT(Patients(kept), ElementsAre("p0", "p1+1", "p2", "p3", "p1+1", "p5"));
 }
 
+TEST(NearDuplicatesTest, OnlyImagesThatContradictANeighbourAreExcluded) {
+  // i0 ~ i1 (2 bits, same label) and i1 ~ i2 (2 bits, other label); i0 and i2 are 4 bits apart.
+  // At max_distance 2 all three form one group, but only i1 and i2 contradict each other.
+  Dataset dataset = Unrelated(8);
+  dataset.examples[1].image = ImageWithHash(Spread(0) ^ 0x3);
+  dataset.examples[2].image = ImageWithHash(Spread(0) ^ 0xf);
+  dataset.examples[2].label = 1;
+  NearDuplicateGrouping options = Options(2);
+  options.set_max_group_fraction(0.5);
+  absl::StatusOr<GroupingSummary> summary = GroupNearDuplicates(options, &dataset);
+  ASSERT_TRUE(summary.ok()) << summary.status();
+  EXPECT_THAT(summary->conflicts, ElementsAre("i1 (benign), i2 (malignant)"));
+  EXPECT_EQ(summary->excluded, 2);
+  EXPECT_THAT(summary->groups_of_size, ElementsAre(std::pair(1, 5), std::pair(3, 1)));
+  // i0 is left with no kept duplicate: it keeps its own patient.
+  EXPECT_THAT(Patients(dataset), ElementsAre("p0", "p3", "p4", "p5", "p6", "p7"));
+}
+
 TEST(NearDuplicatesTest, ChainsAreRefusedWithTheDistanceToLowerTo) {
   // i0..i3 each one bit from the next (i0 to i3: 3 bits): at max_distance 1 they chain into one
   // group of 4 of 20 images, 20% > 10%; at 0 nothing joins.
