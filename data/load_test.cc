@@ -1,5 +1,6 @@
 #include "data/load.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <filesystem>
 #include <set>
@@ -183,6 +184,38 @@ TEST_F(BusiLoadTest, ChainRefusalNamesTheFolder) {
   EXPECT_THAT(std::string(data.status().message()),
               StartsWith(root_.string() + ": data.group_near_duplicates: at max_distance 4 one "
                                           "group of 3 patients"));
+}
+
+TEST(LoadDataTest, KaggleGroupsSubjectsByDefault) {
+  // Subject 2's image repeats subject 1's: one unit. 3_1 and 4_1 are one picture, with a nerve
+  // in 3's mask and none in 4's: Kaggle's contradictory duplicates, excluded.
+  const fs::path dir = fs::path(::testing::TempDir()) / "kaggle_grouping";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const uint64_t picture[] = {0, 1, 1, 2, 2, 3, 4, 5};  // by subject; [0] unused
+  for (int subject = 1; subject <= 7; ++subject) {
+    const std::string stem = (dir / (std::to_string(subject) + "_1")).string();
+    ASSERT_TRUE(WriteTiff(stem + ".tif", Distinct(picture[subject])).ok());
+    Image mask(1, 16, 18);
+    if (subject == 3) mask.at(0, 5, 5) = 255;
+    ASSERT_TRUE(WriteTiff(stem + "_mask.tif", mask).ok());
+  }
+  DataSpec spec;
+  spec.mutable_kaggle()->set_directory(dir.string());
+  spec.set_height(16);
+  spec.set_width(18);
+  absl::StatusOr<LoadedData> data = LoadData(spec);
+  ASSERT_TRUE(data.ok()) << data.status();
+  EXPECT_THAT(data->grouping.conflicts, ElementsAre("3_1 (present), 4_1 (absent)"));
+  std::vector<std::string> patients;
+  for (const Example& e : data->dataset.examples) patients.push_back(e.patient);
+  EXPECT_THAT(patients, ElementsAre("1+1", "1+1", "5", "6", "7"));
+  const std::vector<int>* parts[] = {&data->split.train, &data->split.val, &data->split.test};
+  for (const std::vector<int>* part : parts) {
+    const bool has_1 = std::count(part->begin(), part->end(), 0) > 0;
+    const bool has_2 = std::count(part->begin(), part->end(), 1) > 0;
+    EXPECT_EQ(has_1, has_2) << "subjects 1 and 2 straddle the split";
+  }
 }
 
 TEST(LoadDataTest, BadGroupingOptionsAreNamed) {
