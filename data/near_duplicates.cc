@@ -113,7 +113,7 @@ LargestUnit LargestMergedUnit(const std::vector<int>& image_root,
 }  // namespace
 
 bool GroupingEnabled(const DataSpec& spec) {
-  if (spec.group_near_duplicates().has_enabled()) return spec.group_near_duplicates().enabled();
+  if (spec.has_group_near_duplicates()) return spec.group_near_duplicates().enabled();
   return spec.source_case() == DataSpec::kBusi || spec.source_case() == DataSpec::kKaggle;
 }
 

@@ -35,8 +35,9 @@ struct GroupingSummary {
   int excluded = 0;  // images dropped for class conflicts (CLASS_CONFLICT_EXCLUDE)
 };
 
-// Whether grouping runs for this spec: group_near_duplicates.enabled when set, else true for the
-// busi and kaggle sources and false for the phantom and manifests.
+// Whether grouping runs for this spec: group_near_duplicates.enabled (default true) when the
+// message is given, else true for the busi and kaggle sources and false for the phantom and
+// manifests.
 bool GroupingEnabled(const DataSpec& spec);
 
 // Checks the options' ranges, naming the field (data.group_near_duplicates.*).

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "common/proto_util.h"
 #include "data/data_spec.pb.h"
 #include "data/example.h"
 #include "data/perceptual_hash.h"
@@ -200,6 +201,26 @@ TEST(NearDuplicatesTest, DescribeListsGroupsAndConflicts) {
   EXPECT_TRUE(DescribeGrouping(GroupingSummary()).empty());
 }
 
+TEST(NearDuplicatesTest, ResolvingASpecKeepsTheDefaults) {
+  // Training resolves specs with FillDefaults before loading: the source-dependent default must
+  // survive it, and a spec that does not mention grouping must serialize as before (its trial id
+  // is a hash of that serialization).
+  for (const bool busi : {false, true}) {
+    DataSpec spec;
+    if (busi) spec.mutable_busi()->set_directory("/d");
+    const bool before = GroupingEnabled(spec);
+    FillDefaults(&spec);
+    EXPECT_FALSE(spec.has_group_near_duplicates());
+    EXPECT_EQ(GroupingEnabled(spec), before);
+    EXPECT_EQ(GroupingEnabled(spec), busi);
+  }
+  DataSpec phantom;
+  phantom.mutable_group_near_duplicates()->set_max_distance(2);
+  FillDefaults(&phantom);
+  EXPECT_TRUE(GroupingEnabled(phantom));
+  EXPECT_EQ(phantom.group_near_duplicates().max_group_fraction(), 0.1);
+}
+
 TEST(NearDuplicatesTest, DefaultsAndValidation) {
   DataSpec spec;
   EXPECT_FALSE(GroupingEnabled(spec));
@@ -212,7 +233,8 @@ TEST(NearDuplicatesTest, DefaultsAndValidation) {
   spec.mutable_group_near_duplicates()->set_enabled(false);
   EXPECT_FALSE(GroupingEnabled(spec));
   spec.clear_source();
-  spec.mutable_group_near_duplicates()->set_enabled(true);
+  spec.mutable_group_near_duplicates()->set_max_distance(2);  // giving options turns it on
+  spec.mutable_group_near_duplicates()->clear_enabled();
   EXPECT_TRUE(GroupingEnabled(spec));
 
   EXPECT_TRUE(ValidateGrouping(NearDuplicateGrouping()).ok());
