@@ -1,14 +1,34 @@
 #include "data/load.h"
 
+#include <string>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "data/busi.h"
 #include "data/kaggle.h"
 #include "data/manifest.h"
+#include "data/near_duplicates.h"
 #include "data/phantom.h"
 #include "data/transforms.h"
 
 namespace nerve_mtl::data {
+namespace {
+
+// The file or folder an error about the data as a whole should name first.
+std::string SourcePath(const DataSpec& spec) {
+  switch (spec.source_case()) {
+    case DataSpec::kKaggle:
+      return spec.kaggle().directory();
+    case DataSpec::kBusi:
+      return spec.busi().directory();
+    case DataSpec::kManifest:
+      return spec.manifest().path();
+    default:
+      return "";
+  }
+}
+
+}  // namespace
 
 absl::Status ValidateDataSpec(const DataSpec& spec) {
   if (spec.height() < 16 || spec.width() < 16) {
@@ -22,9 +42,13 @@ absl::Status ValidateDataSpec(const DataSpec& spec) {
   if (spec.source_case() == DataSpec::kKaggle && spec.kaggle().directory().empty()) {
     return absl::InvalidArgumentError("data.kaggle.directory is required");
   }
+  if (spec.source_case() == DataSpec::kBusi && spec.busi().directory().empty()) {
+    return absl::InvalidArgumentError("data.busi.directory is required");
+  }
   if (spec.source_case() == DataSpec::kManifest && spec.manifest().path().empty()) {
     return absl::InvalidArgumentError("data.manifest.path is required");
   }
+  if (absl::Status s = ValidateGrouping(spec.group_near_duplicates()); !s.ok()) return s;
   if (absl::Status s = ValidateAugmentation(spec.augmentation()); !s.ok()) return s;
   return ValidateNormalization(spec.normalization());
 }
@@ -36,6 +60,9 @@ absl::StatusOr<LoadedData> LoadData(const DataSpec& spec) {
     case DataSpec::kKaggle:
       dataset = LoadKaggle(spec.kaggle(), spec.height(), spec.width(), spec.channels(),
                            spec.resize());
+      break;
+    case DataSpec::kBusi:
+      dataset = LoadBusi(spec.busi(), spec.height(), spec.width(), spec.channels(), spec.resize());
       break;
     case DataSpec::kManifest:
       dataset = LoadManifest(spec.manifest(), spec.height(), spec.width(), spec.channels(),
@@ -49,9 +76,21 @@ absl::StatusOr<LoadedData> LoadData(const DataSpec& spec) {
   }
   if (!dataset.ok()) return dataset.status();
   if (dataset->examples.empty()) return absl::InvalidArgumentError("data: the data set is empty");
+  GroupingSummary grouping;
+  if (GroupingEnabled(spec)) {
+    absl::StatusOr<GroupingSummary> grouped =
+        GroupNearDuplicates(spec.group_near_duplicates(), &*dataset);
+    if (!grouped.ok()) {
+      const std::string path = SourcePath(spec);
+      if (path.empty()) return grouped.status();
+      return absl::Status(grouped.status().code(),
+                          absl::StrCat(path, ": ", grouped.status().message()));
+    }
+    grouping = *std::move(grouped);
+  }
   absl::StatusOr<SplitIndices> split = SplitByPatient(*dataset, spec.split(), spec.seed());
   if (!split.ok()) return split.status();
-  return LoadedData{*std::move(dataset), *std::move(split)};
+  return LoadedData{*std::move(dataset), *std::move(split), std::move(grouping)};
 }
 
 }  // namespace nerve_mtl::data

@@ -5,6 +5,7 @@
 #include "absl/status/statusor.h"
 #include "data/data_spec.pb.h"
 #include "data/example.h"
+#include "data/near_duplicates.h"
 #include "data/split.h"
 
 namespace nerve_mtl::data {
@@ -13,12 +14,17 @@ namespace nerve_mtl::data {
 struct LoadedData {
   Dataset dataset;
   SplitIndices split;
+  // What near-duplicate grouping found (enabled false when it did not run); binaries print
+  // DescribeGrouping(grouping) to their log.
+  GroupingSummary grouping;
 };
 
 // Checks every field of a DataSpec that can be wrong on its own, naming the field.
 absl::Status ValidateDataSpec(const DataSpec& spec);
 
-// Generates or reads the data the spec describes (phantom by default), then splits it.
+// Generates or reads the data the spec describes (phantom by default), groups near-duplicates
+// when GroupingEnabled(spec) (patients rewritten, class conflicts possibly excluded; see
+// data/near_duplicates.h), then splits it.
 absl::StatusOr<LoadedData> LoadData(const DataSpec& spec);
 
 }  // namespace nerve_mtl::data

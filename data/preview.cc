@@ -1,5 +1,6 @@
 // Writes a PNG mosaic of samples per class with the masks outlined, so a person can look at
-// what the models see:  bazel run //data:preview -- --out=DIR [--spec=FILE] [--per_class=N]
+// what the models see, and prints what near-duplicate grouping found:
+//   bazel run //data:preview -- --out=DIR [--spec=FILE] [--per_class=N]
 #include <filesystem>
 #include <iostream>
 #include <string>
@@ -15,6 +16,7 @@
 #include "data/image_io.h"
 #include "data/load.h"
 #include "data/mosaic.h"
+#include "data/near_duplicates.h"
 
 ABSL_FLAG(std::string, spec, "",
           "DataSpec text proto (data/data_spec.proto); empty: the phantom with its defaults");
@@ -38,6 +40,7 @@ absl::Status Run(const std::string& spec_path, const std::string& out_dir, int p
   std::error_code error;
   std::filesystem::create_directories(out_dir, error);
   if (error) return absl::PermissionDeniedError(absl::StrCat(out_dir, ": ", error.message()));
+  for (const std::string& line : DescribeGrouping(data->grouping)) std::cout << line << "\n";
   const std::string path = out_dir + "/preview.png";
   if (absl::Status s = WritePng(path, RenderMosaic(data->dataset, per_class)); !s.ok()) return s;
   std::cout << "wrote " << path << " (" << data->dataset.class_names.size() << " classes, "
@@ -52,7 +55,8 @@ absl::Status Run(const std::string& spec_path, const std::string& out_dir, int p
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
-      "Writes DIR/preview.png, a mosaic of samples per class with masks outlined.\n"
+      "Writes DIR/preview.png, a mosaic of samples per class with masks outlined, and prints\n"
+      "the near-duplicate groups of the data.\n"
       "  bazel run //data:preview -- --out=DIR [--spec=FILE.textproto] [--per_class=N]");
   absl::ParseCommandLine(argc, argv);
   const absl::Status status = nerve_mtl::data::Run(

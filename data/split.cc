@@ -17,6 +17,8 @@ namespace {
 
 constexpr uint64_t kSplitStream = 0x5b117;
 
+}  // namespace
+
 // "p2" < "p10": patients compare by embedded numbers so listings read naturally.
 bool NaturalLess(const std::string& a, const std::string& b) {
   size_t i = 0, j = 0;
@@ -43,6 +45,8 @@ bool NaturalLess(const std::string& a, const std::string& b) {
   if ((a.size() - i) != (b.size() - j)) return (a.size() - i) < (b.size() - j);
   return a < b;
 }
+
+namespace {
 
 void SortNatural(std::vector<std::string>* v) { std::sort(v->begin(), v->end(), NaturalLess); }
 

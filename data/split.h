@@ -25,6 +25,10 @@ struct SplitIndices {
   std::vector<int> test;
 };
 
+// Natural order: "p2" < "p10" (digit runs compare by value, then by text), the order patients
+// and BUSI files are listed in.
+bool NaturalLess(const std::string& a, const std::string& b);
+
 // Assigns distinct patients to train/val/test as SplitSpec documents. The result depends only on
 // the set of patients, the spec and the seed (not on the order patients are given in).
 absl::StatusOr<PatientSplit> SplitPatients(std::vector<std::string> patients, const SplitSpec& spec,
