@@ -283,6 +283,12 @@ const std::set<std::string>& UnstatedByTheOriginal() {
       "data.phantom.duplicate_fraction",
       "data.kaggle.max_images",
       "data.manifest.class_names",
+      "data.busi.directory",
+      // The original's private set had no near-duplicate grouping.
+      "data.group_near_duplicates.enabled",
+      "data.group_near_duplicates.max_distance",
+      "data.group_near_duplicates.class_conflicts",
+      "data.group_near_duplicates.max_group_fraction",
       // Patient ids of another data set; the original did not cross-validate.
       "data.split.holdout.val",
       "data.split.holdout.test",
