@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <map>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -87,7 +88,8 @@ absl::StatusOr<RunSummary> RunStudy(const Study& study, const RunOptions& option
 }
 
 absl::Status MergeResults(const std::vector<std::string>& shard_dirs, const std::string& into) {
-  std::error_code error;
+  // Everything is read and compared first, so a conflict writes nothing.
+  std::map<fs::path, std::string> to_write;  // Target file -> text.
   for (const std::string& shard : shard_dirs) {
     const fs::path trials = fs::path(shard) / "trials";
     if (!fs::is_directory(trials)) {
@@ -96,23 +98,32 @@ absl::Status MergeResults(const std::vector<std::string>& shard_dirs, const std:
     for (const auto& entry : fs::directory_iterator(trials)) {
       const fs::path result = entry.path() / "result.textproto";
       if (!fs::exists(result)) continue;  // An unfinished trial stays with its shard.
-      const fs::path target_dir = fs::path(into) / "trials" / entry.path().filename();
-      const fs::path target = target_dir / "result.textproto";
+      const fs::path target =
+          fs::path(into) / "trials" / entry.path().filename() / "result.textproto";
       absl::StatusOr<std::string> text = ReadFile(result.string());
       if (!text.ok()) return text.status();
-      if (fs::exists(target)) {
-        absl::StatusOr<std::string> existing = ReadFile(target.string());
-        if (!existing.ok()) return existing.status();
-        if (*existing != *text) {
-          return absl::FailedPreconditionError(absl::StrCat(
-              result.string(), " differs from ", target.string(), " for the same trial"));
-        }
-        continue;
+      absl::StatusOr<std::string> existing = *text;
+      if (to_write.count(target)) {
+        existing = to_write[target];
+      } else if (fs::exists(target)) {
+        existing = ReadFile(target.string());
       }
-      fs::create_directories(target_dir, error);
-      if (error) return absl::InternalError(absl::StrCat(target_dir.string(), ": ", error.message()));
-      if (absl::Status s = WriteFileAtomically(target.string(), *text); !s.ok()) return s;
+      if (!existing.ok()) return existing.status();
+      if (*existing != *text) {
+        return absl::FailedPreconditionError(absl::StrCat(result.string(), " differs from ",
+                                                          target.string(), " for the same trial"));
+      }
+      if (!fs::exists(target)) to_write[target] = *text;
     }
+  }
+  for (const auto& [target, text] : to_write) {
+    std::error_code error;
+    fs::create_directories(target.parent_path(), error);
+    if (error) {
+      return absl::InternalError(
+          absl::StrCat(target.parent_path().string(), ": ", error.message()));
+    }
+    if (absl::Status s = WriteFileAtomically(target.string(), text); !s.ok()) return s;
   }
   return absl::OkStatus();
 }

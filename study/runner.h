@@ -37,7 +37,9 @@ struct RunSummary {
 absl::StatusOr<RunSummary> RunStudy(const Study& study, const RunOptions& options);
 
 // Copies trial results from shard result directories into `into`; the same trial in two
-// shards must have the same result.
+// shards (or already in `into`) must have the same result. Every shard is read and compared
+// before anything is written, so a conflict (FailedPrecondition) or a missing shard (NotFound)
+// leaves `into` as it was.
 absl::Status MergeResults(const std::vector<std::string>& shard_dirs, const std::string& into);
 
 }  // namespace nerve_mtl::study
