@@ -10,6 +10,7 @@
 #include "common/files.h"
 #include "common/progress.h"
 #include "study/grid.h"
+#include "study/preflight.h"
 #include "study/result.pb.h"
 #include "study/spec.h"
 #include "study/trainer.h"
@@ -27,9 +28,14 @@ double Now() {
 }  // namespace
 
 absl::StatusOr<RunSummary> RunStudy(const Study& study, const RunOptions& options) {
-  absl::StatusOr<std::vector<Trial>> all = ExpandStudy(study);
-  if (!all.ok()) return all.status();
-  const std::vector<Trial> trials = ShardTrials(*all, options.shard_index, options.shard_count);
+  absl::StatusOr<StudyPlan> plan = PrepareStudy(study);
+  if (!plan.ok()) return plan.status();
+  return RunTrials(study, plan->trials, options);
+}
+
+absl::StatusOr<RunSummary> RunTrials(const Study& study, const std::vector<Trial>& all,
+                                     const RunOptions& options) {
+  const std::vector<Trial> trials = ShardTrials(all, options.shard_index, options.shard_count);
   RunSummary summary;
   summary.trials = static_cast<int>(trials.size());
   const double start = Now();
