@@ -7,7 +7,8 @@ study=study/smoke  # Any study binary: they differ only in their default flags.
 tmp=${TEST_TMPDIR:-$(mktemp -d)}
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
-# Two rows of one epoch; "overflow" normalises to infinities, so its loss is not finite.
+# Two rows of one epoch; "overflow" shifts every pixel by -1e39, beyond float: -inf, so its
+# loss is not finite.
 write_study() {  # file, extra rows and thresholds
   cat >"$1" <<SPEC
 name: "exit_codes"
@@ -21,7 +22,7 @@ axis {
   value { label: "good" set { data { normalization { mode: NORMALIZATION_UNIT_RANGE } } } }
   value {
     label: "overflow"
-    set { data { normalization { mode: NORMALIZATION_FIXED std: 1e-37 } } }
+    set { data { normalization { mode: NORMALIZATION_FIXED mean: 1e31 std: 1e-8 } } }
   }
   $2
 }
