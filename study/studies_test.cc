@@ -52,9 +52,11 @@ StudyPlan Prepare(const std::string& path, Study* study) {
   return plan.ok() ? *plan : StudyPlan();
 }
 
-// The smoke and default studies hold every row to a bound on each of its tasks' test metrics.
+// The default study holds every row to a bound on each of its tasks' test metrics; the smoke
+// study every task but its multitask rows' classification (smoke.textproto says why).
 TEST(StudiesTest, SmokeAndDefaultHaveAThresholdForEveryRowAndTask) {
   for (const char* path : {"study/studies/smoke.textproto", "study/studies/default.textproto"}) {
+    const bool smoke = std::string(path).find("smoke") != std::string::npos;
     Study study;
     const StudyPlan plan = Prepare(path, &study);
     ASSERT_FALSE(plan.rows.empty()) << path;
@@ -62,6 +64,7 @@ TEST(StudiesTest, SmokeAndDefaultHaveAThresholdForEveryRowAndTask) {
       for (const auto& [task, metric] :
            {std::pair{row.segments, "test.dice"}, std::pair{row.classifies, "test.accuracy"}}) {
         if (!task) continue;
+        if (smoke && row.segments && std::string(metric) == "test.accuracy") continue;
         bool covered = false;
         for (const Threshold& t : study.threshold()) {
           covered |= (t.trial() == "*" || t.trial() == row.label) && t.metric() == metric;
