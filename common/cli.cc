@@ -28,9 +28,10 @@ int ExitCode(const absl::Status& status) {
     case absl::StatusCode::kInvalidArgument:
     case absl::StatusCode::kNotFound:
     case absl::StatusCode::kFailedPrecondition:
-      return 2;
+    case absl::StatusCode::kDataLoss:
+      return kExitBadInput;
     default:
-      return 1;
+      return kExitFailed;
   }
 }
 

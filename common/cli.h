@@ -18,7 +18,18 @@ std::string ResolveUserPath(const std::string& path);
 // as given (a runfiles path that a BUILD rule passes, for example).
 std::string ResolveInputPath(const std::string& path);
 
-// Exit status for a binary's result: 0 ok, 2 bad input (invalid argument, missing file), 1 other.
+// Every binary's exit statuses (README, "Exit status").
+inline constexpr int kExitOk = 0;
+// Results differ from the committed ones, or a threshold is missed.
+inline constexpr int kExitDiffers = 1;
+// Bad input (spec, flag, data) found before any work; nothing written.
+inline constexpr int kExitBadInput = 2;
+// The work failed: a trial failed (the tables are still written), or an error stopped it.
+inline constexpr int kExitFailed = 3;
+
+// Exit status for a status: kExitOk, kExitBadInput for bad input (invalid argument, missing
+// file, failed precondition, unreadable data), kExitFailed for anything else. A binary that
+// has begun its work returns kExitFailed whatever the status.
 int ExitCode(const absl::Status& status);
 
 // Prints "<program>: <message>" as one line on stderr and returns ExitCode(status).

@@ -34,7 +34,8 @@ TEST(CliTest, ExitCodes) {
   EXPECT_EQ(ExitCode(absl::OkStatus()), 0);
   EXPECT_EQ(ExitCode(absl::InvalidArgumentError("x")), 2);
   EXPECT_EQ(ExitCode(absl::NotFoundError("x")), 2);
-  EXPECT_EQ(ExitCode(absl::InternalError("x")), 1);
+  EXPECT_EQ(ExitCode(absl::DataLossError("truncated TIFF")), 2);
+  EXPECT_EQ(ExitCode(absl::InternalError("x")), 3);
 }
 
 }  // namespace

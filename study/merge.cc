@@ -25,6 +25,8 @@ int main(int argc, char** argv) {
   for (size_t i = 1; i < positional.size(); ++i) {
     shards.push_back(nerve_mtl::ResolveUserPath(positional[i]));
   }
+  // Shards are read and compared before anything is written: a conflict or a missing shard is
+  // bad input (2), a write error a failure of the work (3).
   const absl::Status status = nerve_mtl::study::MergeResults(shards, into);
   if (!status.ok()) return nerve_mtl::ReportFailure("merge", status);
   std::cout << "merged " << shards.size() << " shard(s) into " << into << std::endl;

@@ -5,9 +5,14 @@
 //                                      committed tables, reporting every metric that moved
 //   bazel run //study:all -- --shard=0/4   one deterministic share of the trials (then
 //                                      //study:merge and //reports:build)
+//   bazel run //study:all -- --dry_run check everything, print the trials and an estimate
+// Every row is checked (components, data, budgets, thresholds) before anything trains. Exit
+// status as the README's table: 0 done, 1 moved metrics or a missed threshold, 2 bad input
+// (nothing written), 3 a trial failed (tables written) or the work stopped on an error.
 // Finished trials are skipped on rerun; a killed trial resumes from its last epoch.
 #include <filesystem>
 #include <iostream>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -22,8 +27,10 @@
 #include "common/threads.h"
 #include "reports/results_io.h"
 #include "reports/writer.h"
+#include "study/dry_run.h"
 #include "study/grid.h"
 #include "study/overlays.h"
+#include "study/preflight.h"
 #include "study/runner.h"
 #include "study/study.pb.h"
 #include "study/thresholds.h"
@@ -45,6 +52,9 @@ ABSL_FLAG(bool, tensorboard, true, "Write TensorBoard events for every trial");
 ABSL_FLAG(bool, plots, true, "Draw plots with gnuplot");
 ABSL_FLAG(std::string, original, "//study/original",
           "The original study's configuration, for the report's deviations; empty: leave them out");
+ABSL_FLAG(bool, dry_run, false,
+          "Check the study, print its rows and trials (done, failed or to do in --results) and "
+          "an estimated time, and exit without training or writing anything");
 
 namespace nerve_mtl::study {
 namespace {
@@ -58,76 +68,95 @@ std::vector<std::string> Labels(const std::vector<Trial>& trials) {
   return labels;
 }
 
-// Exit status: 0 done, 1 check found moved metrics or thresholds failed.
-absl::StatusOr<int> Run() {
+// The study, its checked plan and where it goes: everything found wrong here is bad input.
+struct Job {
+  Study study;
+  StudyPlan plan;
+  RunOptions options;
+  bool check = false;
+  std::string results;
+  std::string report;
+};
+
+absl::StatusOr<Job> Prepare() {
   const std::string study_path = ResolveInputPath(absl::GetFlag(FLAGS_study));
   if (study_path.empty()) return absl::InvalidArgumentError("--study is required");
   if (absl::GetFlag(FLAGS_results).empty()) {
     return absl::InvalidArgumentError("--results is required");
   }
-  Study study;
-  if (absl::Status s = ReadTextProtoFile(study_path, &study); !s.ok()) return s;
-  absl::StatusOr<std::vector<Trial>> trials = ExpandStudy(study);
-  if (!trials.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(study_path, ": ", trials.status().message()));
+  Job job;
+  if (absl::Status s = ReadTextProtoFile(study_path, &job.study); !s.ok()) {
+    return absl::InvalidArgumentError(s.message());
   }
-  RunOptions options;
-  if (absl::Status s = ParseShard(absl::GetFlag(FLAGS_shard), &options.shard_index,
-                                  &options.shard_count);
+  if (absl::Status s = ParseShard(absl::GetFlag(FLAGS_shard), &job.options.shard_index,
+                                  &job.options.shard_count);
       !s.ok()) {
     return s;
   }
-  const bool check = absl::GetFlag(FLAGS_check);
-  std::string results = ResolveUserPath(absl::GetFlag(FLAGS_results));
-  if (check) results += "-check";
-  const std::string report = absl::GetFlag(FLAGS_report).empty()
-                                 ? results + "/report"
-                                 : ResolveUserPath(absl::GetFlag(FLAGS_report));
   absl::StatusOr<Compute> compute =
       ResolveCompute(absl::GetFlag(FLAGS_device), absl::GetFlag(FLAGS_precision),
                      absl::GetFlag(FLAGS_deterministic));
-  if (!compute.ok()) return compute.status();
-  std::cout << "compute: " << DescribeCompute(*compute) << std::endl;
+  if (!compute.ok()) return absl::InvalidArgumentError(compute.status().message());
+  job.options.compute = *compute;
+  // Every row's components, data and thresholds, before anything trains.
+  absl::StatusOr<StudyPlan> plan = PrepareStudy(job.study);
+  if (!plan.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(study_path, ": ", plan.status().message()));
+  }
+  job.plan = *std::move(plan);
+  job.check = absl::GetFlag(FLAGS_check);
+  job.results = ResolveUserPath(absl::GetFlag(FLAGS_results));
+  if (job.check) job.results += "-check";
+  job.report = absl::GetFlag(FLAGS_report).empty() ? job.results + "/report"
+                                                   : ResolveUserPath(absl::GetFlag(FLAGS_report));
+  return job;
+}
+
+// Trains, writes the tables and checks them. Exit status: 0 done; 1 --check found moved metrics
+// or a threshold is missed; 3 a trial failed (the tables are written, listing it).
+absl::StatusOr<int> Work(Job& job) {
+  const Study& study = job.study;
+  std::cout << "compute: " << DescribeCompute(job.options.compute) << std::endl;
   SetTorchThreads(absl::GetFlag(FLAGS_threads));
-  options.compute = *compute;
-  options.results_dir = results;
+  RunOptions& options = job.options;
+  options.results_dir = job.results;
   options.terminal = Progress::StderrIsTerminal();
   options.tensorboard = absl::GetFlag(FLAGS_tensorboard);
-  absl::StatusOr<RunSummary> summary = RunStudy(study, options);
+  absl::StatusOr<RunSummary> summary = RunTrials(study, job.plan.trials, options);
   if (!summary.ok()) return summary.status();
   if (options.shard_count > 1) {
     std::cout << "shard " << options.shard_index << "/" << options.shard_count
               << " done; join the shards with //study:merge, then //reports:build" << std::endl;
-    return 0;
+    return summary->failed > 0 ? kExitFailed : kExitOk;
   }
 
-  reports::ReportJob job;
-  job.results = results;
-  job.order = Labels(*trials);
-  job.plots = absl::GetFlag(FLAGS_plots);
+  reports::ReportJob report;
+  report.results = job.results;
+  report.order = Labels(job.plan.trials);
+  report.plots = absl::GetFlag(FLAGS_plots);
   if (!absl::GetFlag(FLAGS_original).empty()) {
-    job.original = ResolveUserPath(absl::GetFlag(FLAGS_original));
+    report.original = ResolveUserPath(absl::GetFlag(FLAGS_original));
   }
-  if (check) {
-    job.check = report;
-    job.tolerance = absl::GetFlag(FLAGS_tolerance) >= 0 ? absl::GetFlag(FLAGS_tolerance)
-                                                        : study.check_tolerance();
+  if (job.check) {
+    report.check = job.report;
+    report.tolerance = absl::GetFlag(FLAGS_tolerance) >= 0 ? absl::GetFlag(FLAGS_tolerance)
+                                                           : study.check_tolerance();
   } else {
-    job.out = report;
+    report.out = job.report;
   }
-  absl::StatusOr<bool> clean = reports::RunReportJob(job);
+  absl::StatusOr<bool> clean = reports::RunReportJob(report);
   if (!clean.ok()) return clean.status();
 
-  absl::StatusOr<std::vector<Result>> all = reports::ReadResults(results);
+  absl::StatusOr<std::vector<Result>> all = reports::ReadResults(job.results);
   if (!all.ok()) return all.status();
-  if (!check) {
+  if (!job.check) {
     // Rendered into a temporary folder, then moved into place.
     namespace fs = std::filesystem;
-    const fs::path target = fs::path(report) / "overlays";
-    const fs::path temp = fs::path(report) / ".overlays.tmp";
+    const fs::path target = fs::path(job.report) / "overlays";
+    const fs::path temp = fs::path(job.report) / ".overlays.tmp";
     std::error_code error;
     fs::remove_all(temp, error);
-    absl::StatusOr<int> overlays = WriteDisagreementOverlays(results, *all, temp.string(), 6);
+    absl::StatusOr<int> overlays = WriteDisagreementOverlays(job.results, *all, temp.string(), 6);
     if (!overlays.ok()) return overlays.status();
     fs::remove_all(target, error);
     if (fs::exists(temp)) fs::rename(temp, target, error);
@@ -138,8 +167,19 @@ absl::StatusOr<int> Run() {
   absl::StatusOr<std::vector<std::string>> violations = CheckThresholds(study, *all);
   if (!violations.ok()) return violations.status();
   for (const std::string& v : *violations) std::cout << "threshold: " << v << "\n";
+  // Failed trials of this grid, this run's or an earlier one's: their results stay, so rerunning
+  // skips them until their folders are removed.
+  int failed = 0;
+  std::set<std::string> ids;
+  for (const Trial& t : job.plan.trials) ids.insert(t.id);
+  for (const Result& r : *all) failed += r.status() == Result::FAILED && ids.count(r.trial_id());
   std::cout << std::flush;
-  return *clean && violations->empty() ? 0 : 1;
+  if (failed > 0) {
+    std::cerr << "study: " << failed << " trial(s) failed; the tables list them (remove their "
+              << "folders under " << job.results << "/trials to retry)" << std::endl;
+    return kExitFailed;
+  }
+  return *clean && violations->empty() ? kExitOk : kExitDiffers;
 }
 
 }  // namespace
@@ -150,7 +190,21 @@ int main(int argc, char** argv) {
       "Runs a study and writes its tables.\n"
       "  run_study --study=FILE.textproto --results=DIR [--report=DIR] [--shard=i/n] [--check]");
   absl::ParseCommandLine(argc, argv);
-  const absl::StatusOr<int> code = nerve_mtl::study::Run();
-  if (!code.ok()) return nerve_mtl::ReportFailure("study", code.status());
+  absl::StatusOr<nerve_mtl::study::Job> job = nerve_mtl::study::Prepare();
+  if (!job.ok()) return nerve_mtl::ReportFailure("study", job.status());  // 2: nothing written
+  if (absl::GetFlag(FLAGS_dry_run)) {
+    std::cout << nerve_mtl::study::DescribePlan(
+        job->plan,
+        nerve_mtl::study::ShardTrials(job->plan.trials, job->options.shard_index,
+                                      job->options.shard_count),
+        job->results);
+    return nerve_mtl::kExitOk;
+  }
+  const absl::StatusOr<int> code = nerve_mtl::study::Work(*job);
+  if (!code.ok()) {
+    // Work has begun, so whatever stopped it is a failure of the work, not of the input.
+    nerve_mtl::ReportFailure("study", code.status());
+    return nerve_mtl::kExitFailed;
+  }
   return *code;
 }

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <map>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -9,6 +10,7 @@
 #include "common/files.h"
 #include "common/progress.h"
 #include "study/grid.h"
+#include "study/preflight.h"
 #include "study/result.pb.h"
 #include "study/spec.h"
 #include "study/trainer.h"
@@ -26,9 +28,14 @@ double Now() {
 }  // namespace
 
 absl::StatusOr<RunSummary> RunStudy(const Study& study, const RunOptions& options) {
-  absl::StatusOr<std::vector<Trial>> all = ExpandStudy(study);
-  if (!all.ok()) return all.status();
-  const std::vector<Trial> trials = ShardTrials(*all, options.shard_index, options.shard_count);
+  absl::StatusOr<StudyPlan> plan = PrepareStudy(study);
+  if (!plan.ok()) return plan.status();
+  return RunTrials(study, plan->trials, options);
+}
+
+absl::StatusOr<RunSummary> RunTrials(const Study& study, const std::vector<Trial>& all,
+                                     const RunOptions& options) {
+  const std::vector<Trial> trials = ShardTrials(all, options.shard_index, options.shard_count);
   RunSummary summary;
   summary.trials = static_cast<int>(trials.size());
   const double start = Now();
@@ -87,7 +94,8 @@ absl::StatusOr<RunSummary> RunStudy(const Study& study, const RunOptions& option
 }
 
 absl::Status MergeResults(const std::vector<std::string>& shard_dirs, const std::string& into) {
-  std::error_code error;
+  // Everything is read and compared first, so a conflict writes nothing.
+  std::map<fs::path, std::string> to_write;  // Target file -> text.
   for (const std::string& shard : shard_dirs) {
     const fs::path trials = fs::path(shard) / "trials";
     if (!fs::is_directory(trials)) {
@@ -96,23 +104,32 @@ absl::Status MergeResults(const std::vector<std::string>& shard_dirs, const std:
     for (const auto& entry : fs::directory_iterator(trials)) {
       const fs::path result = entry.path() / "result.textproto";
       if (!fs::exists(result)) continue;  // An unfinished trial stays with its shard.
-      const fs::path target_dir = fs::path(into) / "trials" / entry.path().filename();
-      const fs::path target = target_dir / "result.textproto";
+      const fs::path target =
+          fs::path(into) / "trials" / entry.path().filename() / "result.textproto";
       absl::StatusOr<std::string> text = ReadFile(result.string());
       if (!text.ok()) return text.status();
-      if (fs::exists(target)) {
-        absl::StatusOr<std::string> existing = ReadFile(target.string());
-        if (!existing.ok()) return existing.status();
-        if (*existing != *text) {
-          return absl::FailedPreconditionError(absl::StrCat(
-              result.string(), " differs from ", target.string(), " for the same trial"));
-        }
-        continue;
+      absl::StatusOr<std::string> existing = *text;
+      if (to_write.count(target)) {
+        existing = to_write[target];
+      } else if (fs::exists(target)) {
+        existing = ReadFile(target.string());
       }
-      fs::create_directories(target_dir, error);
-      if (error) return absl::InternalError(absl::StrCat(target_dir.string(), ": ", error.message()));
-      if (absl::Status s = WriteFileAtomically(target.string(), *text); !s.ok()) return s;
+      if (!existing.ok()) return existing.status();
+      if (*existing != *text) {
+        return absl::FailedPreconditionError(absl::StrCat(result.string(), " differs from ",
+                                                          target.string(), " for the same trial"));
+      }
+      if (!fs::exists(target)) to_write[target] = *text;
     }
+  }
+  for (const auto& [target, text] : to_write) {
+    std::error_code error;
+    fs::create_directories(target.parent_path(), error);
+    if (error) {
+      return absl::InternalError(
+          absl::StrCat(target.parent_path().string(), ": ", error.message()));
+    }
+    if (absl::Status s = WriteFileAtomically(target.string(), text); !s.ok()) return s;
   }
   return absl::OkStatus();
 }

@@ -3,9 +3,11 @@
 
 #include <iostream>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "common/compute.h"
+#include "study/grid.h"
 #include "study/study.pb.h"
 
 namespace nerve_mtl::study {
@@ -30,14 +32,21 @@ struct RunSummary {
   double seconds = 0.0;
 };
 
-// Runs the shard's trials in grid order. A trial with a result file is skipped, so a killed
-// run loses nothing when rerun (an interrupted trial resumes from its checkpoint). A trial that
-// fails (non-finite loss, unreadable data) gets a result with status FAILED and its reason, and
-// the grid goes on.
+// Runs the shard's share of `trials` in grid order. A trial with a result file is skipped, so a
+// killed run loses nothing when rerun (an interrupted trial resumes from its checkpoint). A trial
+// that fails (non-finite loss, unreadable data) gets a result with status FAILED and its reason,
+// and the grid goes on. `trials` should have passed PrepareStudy (preflight.h).
+absl::StatusOr<RunSummary> RunTrials(const Study& study, const std::vector<Trial>& trials,
+                                     const RunOptions& options);
+
+// PrepareStudy, then RunTrials: a study with a bad row fails with InvalidArgument before any
+// trial trains or anything is written.
 absl::StatusOr<RunSummary> RunStudy(const Study& study, const RunOptions& options);
 
 // Copies trial results from shard result directories into `into`; the same trial in two
-// shards must have the same result.
+// shards (or already in `into`) must have the same result. Every shard is read and compared
+// before anything is written, so a conflict (FailedPrecondition) or a missing shard (NotFound)
+// leaves `into` as it was.
 absl::Status MergeResults(const std::vector<std::string>& shard_dirs, const std::string& into);
 
 }  // namespace nerve_mtl::study

@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 #include <string>
 
@@ -101,6 +102,23 @@ TEST(RunnerTest, ShardsMergeIntoTheWholeGrid) {
   EXPECT_TRUE(MergeResults({tmp + "/shard0"}, tmp + "/merged").ok());
   EXPECT_THAT(MergeResults({tmp + "/nothing"}, tmp + "/merged").message(),
               HasSubstr("/nothing/trials: not a results directory"));
+}
+
+void WriteResultFile(const std::string& dir, const std::string& trial, const std::string& text) {
+  fs::create_directories(dir + "/trials/" + trial);
+  std::ofstream(dir + "/trials/" + trial + "/result.textproto") << text;
+}
+
+TEST(RunnerTest, AMergeConflictWritesNothing) {
+  const std::string tmp = std::string(std::getenv("TEST_TMPDIR")) + "/conflict";
+  // Trial "a" only in the first shard; trial "b" in both, with different results.
+  WriteResultFile(tmp + "/s0", "a", "status: OK");
+  WriteResultFile(tmp + "/s0", "b", "status: OK");
+  WriteResultFile(tmp + "/s1", "b", "status: FAILED");
+  const absl::Status status = MergeResults({tmp + "/s0", tmp + "/s1"}, tmp + "/into");
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(status.message(), HasSubstr("for the same trial"));
+  EXPECT_FALSE(fs::exists(tmp + "/into")) << "trial a was copied before the conflict was found";
 }
 
 }  // namespace

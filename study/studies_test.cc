@@ -4,12 +4,16 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "common/textproto.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "study/grid.h"
+#include "study/preflight.h"
 #include "study/study.pb.h"
+#include "study/thresholds.h"
 
 namespace nerve_mtl::study {
 namespace {
@@ -29,13 +33,77 @@ TEST(StudiesTest, EverySpecParsesAndExpands) {
     Study study;
     absl::Status parsed = ParseTextProto(text.str(), path, &study);
     ASSERT_TRUE(parsed.ok()) << parsed;
-    absl::StatusOr<std::vector<Trial>> trials = ExpandStudy(study);
-    ASSERT_TRUE(trials.ok()) << path << ": " << trials.status();
-    EXPECT_FALSE(trials->empty()) << path;
+    // Every check the study binary makes before training: components, data, budgets,
+    // thresholds above the trivial baselines.
+    absl::StatusOr<StudyPlan> plan = PrepareStudy(study);
+    ASSERT_TRUE(plan.ok()) << path << ": " << plan.status();
+    EXPECT_FALSE(plan->trials.empty()) << path;
     EXPECT_THAT(text.str(), HasSubstr("#   bazel run //study:")) << path << " must say how to run it";
     EXPECT_THAT(text.str(), HasSubstr("on a 2-core machine")) << path << " must say how long";
   }
   EXPECT_GE(files, 2);
+}
+
+StudyPlan Prepare(const std::string& path, Study* study) {
+  absl::Status s = ReadTextProtoFile(path, study);
+  EXPECT_TRUE(s.ok()) << s;
+  absl::StatusOr<StudyPlan> plan = PrepareStudy(*study);
+  EXPECT_TRUE(plan.ok()) << path << ": " << plan.status();
+  return plan.ok() ? *plan : StudyPlan();
+}
+
+// The default study holds every row to a bound on each of its tasks' test metrics; the smoke
+// study every task but its multitask rows' classification (smoke.textproto says why).
+TEST(StudiesTest, SmokeAndDefaultHaveAThresholdForEveryRowAndTask) {
+  for (const char* path : {"study/studies/smoke.textproto", "study/studies/default.textproto"}) {
+    const bool smoke = std::string(path).find("smoke") != std::string::npos;
+    Study study;
+    const StudyPlan plan = Prepare(path, &study);
+    ASSERT_FALSE(plan.rows.empty()) << path;
+    for (const RowFacts& row : plan.rows) {
+      for (const auto& [task, metric] :
+           {std::pair{row.segments, "test.dice"}, std::pair{row.classifies, "test.accuracy"}}) {
+        if (!task) continue;
+        if (smoke && row.segments && std::string(metric) == "test.accuracy") continue;
+        bool covered = false;
+        for (const Threshold& t : study.threshold()) {
+          covered |= (t.trial() == "*" || t.trial() == row.label) && t.metric() == metric;
+        }
+        EXPECT_TRUE(covered) << path << ": no " << metric << " threshold for '" << row.label << "'";
+      }
+    }
+  }
+}
+
+// A broken model (one class for every image, empty or all-foreground masks) fails the same
+// check the regression test makes, on every row of both studies.
+TEST(StudiesTest, ThresholdsCatchModelsThatIgnoreTheirInput) {
+  for (const char* path : {"study/studies/smoke.textproto", "study/studies/default.textproto"}) {
+    Study study;
+    const StudyPlan plan = Prepare(path, &study);
+    int broken = 0;
+    for (const RowFacts& row : plan.rows) {
+      // Other rows' thresholds, and "*" ones on a task this row lacks, would find no results.
+      Study thresholds_of_row = study;
+      thresholds_of_row.clear_threshold();
+      for (const Threshold& t : study.threshold()) {
+        const bool task = t.metric() == "test.dice" ? row.segments : row.classifies;
+        if ((t.trial() == "*" && task) || t.trial() == row.label) {
+          *thresholds_of_row.add_threshold() = t;
+        }
+      }
+      for (const Baseline& b : row.baselines) {
+        ++broken;
+        absl::StatusOr<std::vector<std::string>> violations =
+            CheckThresholds(thresholds_of_row, {b.result});
+        ASSERT_TRUE(violations.ok()) << violations.status();
+        EXPECT_FALSE(violations->empty())
+            << path << ": '" << row.label << "' " << b.description << " passes every threshold";
+        for (const std::string& v : *violations) EXPECT_THAT(v, HasSubstr(row.label));
+      }
+    }
+    EXPECT_GT(broken, 0) << path;
+  }
 }
 
 }  // namespace

@@ -1,10 +1,12 @@
 #include "study/thresholds.h"
 
+#include <algorithm>
 #include <map>
 #include <tuple>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 
 namespace nerve_mtl::study {
 namespace {
@@ -45,7 +47,73 @@ Lookup Find(const Result& result, const std::string& metric, double* value) {
   return Lookup::kValue;
 }
 
+constexpr char kKnownMetrics[] = "test.|val. + dice, iou, accuracy, macro_f1, dice_correct";
+
 }  // namespace
+
+absl::StatusOr<std::optional<double>> MetricValue(const Result& result, const std::string& metric) {
+  double value = 0.0;
+  switch (Find(result, metric, &value)) {
+    case Lookup::kUnknown:
+      return absl::InvalidArgumentError(
+          absl::StrCat("unknown metric '", metric, "' (", kKnownMetrics, ")"));
+    case Lookup::kNotApplicable:
+      return std::nullopt;
+    default:
+      return value;
+  }
+}
+
+absl::Status ValidateThresholds(const Study& study, const std::vector<RowBaselines>& rows) {
+  std::vector<std::string> labels;
+  for (const RowBaselines& row : rows) labels.push_back(row.label);
+  for (int t = 0; t < study.threshold_size(); ++t) {
+    const Threshold& threshold = study.threshold(t);
+    const std::string name =
+        absl::StrFormat("study.threshold[%d] (trial '%s', %s >= %g)", t, threshold.trial(),
+                        threshold.metric(), threshold.min());
+    if (threshold.trial() != "*" &&
+        std::find(labels.begin(), labels.end(), threshold.trial()) == labels.end()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(name, ": no row has this label (rows: ", absl::StrJoin(labels, "; "), ")"));
+    }
+    Study only = study;  // This threshold alone, so a violation is its own.
+    only.clear_threshold();
+    *only.add_threshold() = threshold;
+    int covered = 0;
+    for (const RowBaselines& row : rows) {
+      if (threshold.trial() != "*" && threshold.trial() != row.label) continue;
+      for (const Baseline& baseline : row.baselines) {
+        absl::StatusOr<std::optional<double>> value =
+            MetricValue(baseline.result, threshold.metric());
+        if (!value.ok())
+          return absl::InvalidArgumentError(absl::StrCat(name, ": ", value.status().message()));
+        if (!value->has_value()) {
+          if (threshold.trial() == "*") break;  // "*" covers the rows that have the metric.
+          return absl::InvalidArgumentError(absl::StrCat(name, ": the model of trial '", row.label,
+                                                         "' has no ", threshold.metric()));
+        }
+        ++covered;
+        absl::StatusOr<std::vector<std::string>> violations =
+            CheckThresholds(only, {baseline.result});
+        if (!violations.ok())
+          return absl::InvalidArgumentError(
+              absl::StrCat(name, ": ", violations.status().message()));
+        if (violations->empty()) {
+          return absl::InvalidArgumentError(absl::StrFormat(
+              "%s cannot catch a broken model: one that %s reaches %s = %.4f on trial '%s'; "
+              "the bound must be above every trivial baseline",
+              name, baseline.description, threshold.metric(), **value, row.label));
+        }
+      }
+    }
+    if (covered == 0) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          name, ": no row of the study has this metric (rows: ", absl::StrJoin(labels, "; "), ")"));
+    }
+  }
+  return absl::OkStatus();
+}
 
 absl::StatusOr<std::vector<std::string>> CheckThresholds(const Study& study,
                                                          const std::vector<Result>& results) {
@@ -62,7 +130,7 @@ absl::StatusOr<std::vector<std::string>> CheckThresholds(const Study& study,
       if (found == Lookup::kUnknown) {
         return absl::InvalidArgumentError(absl::StrCat(
             "study.threshold[", t, "]: unknown metric '", threshold.metric(),
-            "' (test.|val. + dice, iou, accuracy, macro_f1, dice_correct)"));
+            "' (", kKnownMetrics, ")"));
       }
       // "*" covers the rows that have the metric; a named row must have it.
       if (found == Lookup::kNotApplicable && threshold.trial() == "*") continue;

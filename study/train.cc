@@ -7,6 +7,7 @@
 // links them all, //study/experiments:* one of each.
 #include <iostream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/flags/flag.h"
@@ -25,6 +26,7 @@
 #include "models/model.h"
 #include "study/experiment.pb.h"
 #include "study/grid.h"
+#include "study/preflight.h"
 #include "study/spec.h"
 #include "study/study.pb.h"
 #include "study/trainer.h"
@@ -63,13 +65,8 @@ absl::StatusOr<Experiment> FromStudy(const std::string& path, const std::string&
                                                  absl::StrJoin(labels, "; "), ")"));
 }
 
-absl::Status Run() {
-  if (absl::GetFlag(FLAGS_list_linked)) {
-    std::cout << "models: " << absl::StrJoin(models::RegisteredModels(), " ")
-              << "\nstrategies: "
-              << absl::StrJoin(losses::RegisteredStrategies(), " ") << std::endl;
-    return absl::OkStatus();
-  }
+// The experiment and how to run it; everything found wrong here is bad input (exit 2).
+absl::StatusOr<std::pair<Experiment, TrainOptions>> Prepare() {
   const std::string spec_path = ResolveInputPath(absl::GetFlag(FLAGS_spec));
   const std::string study_path = ResolveInputPath(absl::GetFlag(FLAGS_study));
   if (spec_path.empty() == study_path.empty()) {
@@ -80,23 +77,31 @@ absl::Status Run() {
       spec_path.empty() ? FromStudy(study_path, absl::GetFlag(FLAGS_row))
                         : LoadExperiment(spec_path, absl::GetFlag(FLAGS_override));
   if (!experiment.ok()) return experiment.status();
+  // Its components build and its data loads and splits, before anything trains or is written.
+  if (absl::StatusOr<RowFacts> facts = CheckExperiment(*experiment); !facts.ok()) {
+    return facts.status();
+  }
   absl::StatusOr<Compute> compute =
       ResolveCompute(absl::GetFlag(FLAGS_device), absl::GetFlag(FLAGS_precision),
                      absl::GetFlag(FLAGS_deterministic));
-  if (!compute.ok()) return compute.status();
-  std::cerr << "compute: " << DescribeCompute(*compute) << std::endl;
-  SetTorchThreads(absl::GetFlag(FLAGS_threads));
+  if (!compute.ok()) return absl::InvalidArgumentError(compute.status().message());
   TrainOptions options;
   options.compute = *compute;
   options.out_dir = ResolveUserPath(absl::GetFlag(FLAGS_out));
   options.pretrained_dir = ResolveUserPath(absl::GetFlag(FLAGS_pretrained_dir));
   options.terminal = Progress::StderrIsTerminal();
   options.tensorboard = absl::GetFlag(FLAGS_tensorboard);
-  absl::StatusOr<Result> result = TrainExperiment(*experiment, options);
+  return std::make_pair(*std::move(experiment), options);
+}
+
+absl::Status Train(const Experiment& experiment, const TrainOptions& options) {
+  std::cerr << "compute: " << DescribeCompute(options.compute) << std::endl;
+  SetTorchThreads(absl::GetFlag(FLAGS_threads));
+  absl::StatusOr<Result> result = TrainExperiment(experiment, options);
   if (!result.ok()) return result.status();
   if (absl::Status s = WriteResult(options.out_dir, *result); !s.ok()) return s;
   const SplitMetrics& test = result->test();
-  std::cout << absl::StrFormat("%s: best epoch %d, test", experiment->name(),
+  std::cout << absl::StrFormat("%s: best epoch %d, test", experiment.name(),
                                result->best_epoch() + 1);
   if (test.has_segmentation()) std::cout << absl::StrFormat(" dice %.4f", test.dice());
   if (test.has_classification()) std::cout << absl::StrFormat(" accuracy %.4f", test.accuracy());
@@ -113,6 +118,17 @@ int main(int argc, char** argv) {
       "  train --spec=FILE.textproto --out=DIR [--override='training { epochs: 5 }']\n"
       "  train --study=FILE.textproto --row=LABEL --out=DIR");
   absl::ParseCommandLine(argc, argv);
-  const absl::Status status = nerve_mtl::study::Run();
-  return status.ok() ? 0 : nerve_mtl::ReportFailure("train", status);
+  if (absl::GetFlag(FLAGS_list_linked)) {
+    std::cout << "models: " << absl::StrJoin(nerve_mtl::models::RegisteredModels(), " ")
+              << "\nstrategies: " << absl::StrJoin(nerve_mtl::losses::RegisteredStrategies(), " ")
+              << std::endl;
+    return nerve_mtl::kExitOk;
+  }
+  const auto prepared = nerve_mtl::study::Prepare();
+  if (!prepared.ok()) return nerve_mtl::ReportFailure("train", prepared.status());
+  const absl::Status status = nerve_mtl::study::Train(prepared->first, prepared->second);
+  if (status.ok()) return nerve_mtl::kExitOk;
+  // Training began: whatever stopped it (a non-finite loss, a write error) is a failed trial.
+  nerve_mtl::ReportFailure("train", status);
+  return nerve_mtl::kExitFailed;
 }

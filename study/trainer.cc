@@ -34,7 +34,9 @@
 #include "optim/adam.h"
 #include "reports/event_writer.h"
 #include "study/environment.h"
+#include "study/checkpoint_rule.h"
 #include "study/metrics.h"
+#include "study/split_metrics.h"
 
 namespace nerve_mtl::study {
 namespace {
@@ -44,6 +46,8 @@ using models::MultitaskModelImpl;
 
 constexpr char kCheckpoint[] = "checkpoint.pt";
 constexpr char kBestModel[] = "best_model.pt";
+// The best-accuracy weights of a multitask model under the per-task rule (checkpoint_rule.h).
+constexpr char kBestClassifier[] = "best_classifier.pt";
 constexpr char kResultFile[] = "result.textproto";
 
 double Seconds() {
@@ -81,57 +85,6 @@ std::string TensorToBytes(const at::Tensor& t) {
 c10::Device DeviceOf(MultitaskModelImpl& model) {
   const std::vector<at::Tensor> parameters = model.parameters();
   return parameters.empty() ? c10::Device(c10::kCPU) : parameters[0].device();
-}
-
-MonitorMetric EffectiveMonitor(MonitorMetric monitor, const MultitaskModelImpl& model) {
-  if (monitor == MONITOR_METRIC_UNSPECIFIED) {
-    return model.segments() ? MONITOR_DICE : MONITOR_ACCURACY;
-  }
-  if (monitor == MONITOR_DICE && !model.segments()) return MONITOR_ACCURACY;
-  if (monitor == MONITOR_ACCURACY && !model.classifies()) return MONITOR_DICE;
-  return monitor;
-}
-
-double MonitorValue(MonitorMetric monitor, const EpochRecord& record) {
-  switch (monitor) {
-    case MONITOR_ACCURACY:
-      return record.val_accuracy();
-    case MONITOR_DICE_PLUS_ACCURACY:
-      return record.val_dice() + record.val_accuracy();
-    default:
-      return record.val_dice();
-  }
-}
-
-void ToProto(const EvaluationMetrics& m, SplitMetrics* out) {
-  out->Clear();
-  out->set_images(m.images);
-  out->set_has_segmentation(m.has_segmentation);
-  out->set_has_classification(m.has_classification);
-  if (m.has_segmentation) {
-    out->set_dice(m.dice);
-    out->set_iou(m.iou);
-    out->set_hd95(m.hd95);
-    out->set_hd95_undefined(m.hd95_undefined);
-    for (double d : m.per_class_dice) out->add_per_class_dice(d);
-    for (double d : m.per_image_dice) out->add_image_dice(d);
-  }
-  if (m.has_classification) {
-    out->set_accuracy(m.accuracy);
-    out->set_macro_f1(m.macro_f1);
-    out->set_classes(static_cast<int>(m.confusion.size()));
-    for (const auto& row : m.confusion) {
-      for (int v : row) out->add_confusion(v);
-    }
-  }
-  if (m.has_segmentation && m.has_classification) {
-    out->set_dice_correct(m.dice_correct);
-    out->set_dice_wrong(m.dice_wrong);
-    out->set_n_correct(m.n_correct);
-    out->set_n_wrong(m.n_wrong);
-  }
-  for (const std::string& id : m.ids) out->add_image_id(id);
-  for (const std::string& patient : m.patients) out->add_image_patient(patient);
 }
 
 struct Evaluation {
@@ -193,10 +146,8 @@ Evaluation Evaluate(MultitaskModelImpl& model, const data::Dataset& dataset,
   return evaluation;
 }
 
-void FillSplit(const Evaluation& e, SplitMetrics* out) {
-  ToProto(e.metrics, out);
-  for (int label : e.true_labels) out->add_image_true_label(label);
-  for (int label : e.predicted_labels) out->add_image_predicted_label(label);
+SplitMetrics ToSplit(const Evaluation& e) {
+  return ToSplitMetrics(e.metrics, e.true_labels, e.predicted_labels);
 }
 
 // Optimiser parameter groups: the model's plain parameters at the base rate, each of the
@@ -474,10 +425,12 @@ absl::StatusOr<Result> TrainExperiment(const Experiment& experiment,
 
   const std::string checkpoint_path = (fs::path(options.out_dir) / kCheckpoint).string();
   const std::string best_path = (fs::path(options.out_dir) / kBestModel).string();
+  const std::string classifier_path = (fs::path(options.out_dir) / kBestClassifier).string();
   Result progress;
   const bool resuming = fs::exists(checkpoint_path);
   if (!resuming) {
-    fs::remove(best_path, error);  // A stale one from a run killed before its first checkpoint.
+    // Stale ones from a run killed before its first checkpoint.
+    for (const std::string& path : {best_path, classifier_path}) fs::remove(path, error);
     if (absl::Status s = Pretrain(model, resolved, options); !s.ok()) return s;
     // The generator must not depend on whether pretraining ran or came from the cache.
     SeedEverything(resolved.seed());
@@ -529,7 +482,8 @@ absl::StatusOr<Result> TrainExperiment(const Experiment& experiment,
   loader_options.seed = resolved.seed();
   data::BatchLoader train_loader(data->dataset, data->split.train, resolved.data(),
                                  loader_options);
-  const MonitorMetric monitor = EffectiveMonitor(training.monitor(), model);
+  const CheckpointRule rule =
+      ChooseCheckpointRule(training.monitor(), model.segments(), model.classifies());
   losses::BackwardContext context;
   context.shared_parameters = model.shared_parameters();
   context.last_shared_weight = model.last_shared_weight();
@@ -537,17 +491,31 @@ absl::StatusOr<Result> TrainExperiment(const Experiment& experiment,
   const std::string label = resolved.name().empty() ? resolved.model().name() : resolved.name();
 
   int best_epoch = progress.best_epoch();
-  double best_value = -std::numeric_limits<double>::infinity();
+  int classifier_epoch = progress.classification_best_epoch();
+  double best_value = -std::numeric_limits<double>::infinity(), classifier_value = best_value;
   for (const EpochRecord& r : progress.epoch()) {
-    if (r.epoch() == best_epoch) best_value = MonitorValue(monitor, r);
+    if (r.epoch() == best_epoch) best_value = MonitorValue(rule.primary, r);
+    if (r.epoch() == classifier_epoch) classifier_value = MonitorValue(MONITOR_ACCURACY, r);
   }
+  // Saves the weights to `path` when `value` beats `*best` (or nothing was saved yet).
+  auto keep_if_better = [&](double value, double* best, int* epoch_of_best, int epoch,
+                            const std::string& path) -> absl::StatusOr<bool> {
+    if (!(value > *best) && fs::exists(path)) return false;
+    *best = value;
+    *epoch_of_best = epoch;
+    torch::serialize::OutputArchive archive;
+    model.save(archive);
+    if (absl::Status s = SaveArchive(archive, path); !s.ok()) return s;
+    return true;
+  };
   const int first_epoch = progress.epoch_size();
   for (int epoch = first_epoch; epoch < training.epochs(); ++epoch) {
     if (options.max_epochs_this_call > 0 && epoch - first_epoch >= options.max_epochs_this_call) {
       return absl::CancelledError(absl::StrCat(label, ": stopped after epoch ", epoch,
                                                " as asked; rerun to resume"));
     }
-    if (training.early_stopping_patience() > 0 && epoch - best_epoch > training.early_stopping_patience()) {
+    if (training.early_stopping_patience() > 0 &&
+        epoch - std::max(best_epoch, classifier_epoch) > training.early_stopping_patience()) {
       *options.log << label << ": early stop after epoch " << epoch << " (best " << best_epoch + 1
                    << ")" << std::endl;
       break;
@@ -638,28 +606,31 @@ absl::StatusOr<Result> TrainExperiment(const Experiment& experiment,
     record->set_images_per_second(images / std::max(1e-9, seconds));
     LogEpoch(events.get(), *record, model, data->dataset, data->split.val, val);
 
-    double value = MonitorValue(monitor, *record);
-    if (std::isnan(value)) value = -std::numeric_limits<double>::infinity();
-    const bool improved = value > best_value || !fs::exists(best_path);
-    if (improved) {
-      best_value = value;
-      best_epoch = epoch;
-      torch::serialize::OutputArchive archive;
-      model.save(archive);
-      if (absl::Status s = SaveArchive(archive, best_path); !s.ok()) return s;
+    const absl::StatusOr<bool> improved = keep_if_better(MonitorValue(rule.primary, *record),
+                                                         &best_value, &best_epoch, epoch, best_path);
+    if (!improved.ok()) return improved.status();
+    if (rule.separate_classification) {
+      absl::StatusOr<bool> better = keep_if_better(MonitorValue(MONITOR_ACCURACY, *record),
+                                                   &classifier_value, &classifier_epoch, epoch,
+                                                   classifier_path);
+      if (!better.ok()) return better.status();
+    }
+    if (model.classifies()) {
+      progress.set_classification_best_epoch(rule.separate_classification ? classifier_epoch
+                                                                          : best_epoch);
     }
     progress.set_best_epoch(best_epoch);
     bar.Finish(absl::StrFormat("loss %.4f%s%s%s  %.1f img/s", record->train_loss(),
                                model.segments() ? absl::StrFormat("  val dice %.3f", record->val_dice()) : "",
                                model.classifies() ? absl::StrFormat("  val acc %.3f", record->val_accuracy()) : "",
-                               improved ? " (best)" : "", record->images_per_second()));
+                               *improved ? " (best)" : "", record->images_per_second()));
     if (absl::Status s = SaveCheckpoint(checkpoint_path, model, optimizer, strategy.get(), progress);
         !s.ok()) {
       return s;
     }
   }
 
-  // Report the best epoch's weights.
+  // Report the best epoch's weights (the segmentation metrics' only, under the per-task rule).
   if (absl::Status s = LoadModelWeights(best_path, &model); !s.ok()) return s;
   Result result = progress;
   result.set_status(Result::OK);
@@ -668,8 +639,17 @@ absl::StatusOr<Result> TrainExperiment(const Experiment& experiment,
                                   training.batch_size(), 0, options.compute);
   const Evaluation test = Evaluate(model, data->dataset, data->split.test, resolved.data(),
                                    training.batch_size(), 0, options.compute);
-  FillSplit(val, result.mutable_val());
-  FillSplit(test, result.mutable_test());
+  *result.mutable_val() = ToSplit(val);
+  *result.mutable_test() = ToSplit(test);
+  if (rule.separate_classification) {
+    if (absl::Status s = LoadModelWeights(classifier_path, &model); !s.ok()) return s;
+    const Evaluation val_c = Evaluate(model, data->dataset, data->split.val, resolved.data(),
+                                      training.batch_size(), 0, options.compute);
+    const Evaluation test_c = Evaluate(model, data->dataset, data->split.test, resolved.data(),
+                                       training.batch_size(), 0, options.compute);
+    *result.mutable_val() = CombineTasks(result.val(), ToSplit(val_c));
+    *result.mutable_test() = CombineTasks(result.test(), ToSplit(test_c));
+  }
   int64_t parameters = 0;
   for (const at::Tensor& p : model.parameters()) parameters += p.numel();
   result.set_parameters(parameters);

@@ -1,0 +1,31 @@
+#ifndef NERVE_MTL_STUDY_BASELINES_H_
+#define NERVE_MTL_STUDY_BASELINES_H_
+
+#include <string>
+#include <vector>
+
+#include "data/example.h"
+#include "data/split.h"
+#include "study/experiment.pb.h"
+#include "study/result.pb.h"
+
+namespace nerve_mtl::study {
+
+// A model that ignores its input and its result on a row's data: what a broken model scores.
+struct Baseline {
+  std::string description;  // e.g. "predicts empty masks and class 'median' for every image"
+  Result result;            // As the row's trial would record it (status OK, name, model).
+};
+
+// The trivial baselines of a row whose model segments and/or classifies: every combination of
+// one constant mask (empty, all foreground) and one constant class, evaluated on the row's
+// validation and test images with the study's own metrics (MetricsAccumulator). So the best of
+// them is, per metric, the majority-class accuracy, the Dice of an empty and of an
+// all-foreground mask, and so on; a threshold at or below it cannot catch a broken model.
+std::vector<Baseline> TrivialBaselines(const Experiment& experiment, bool segments, bool classifies,
+                                       const data::Dataset& dataset,
+                                       const data::SplitIndices& split);
+
+}  // namespace nerve_mtl::study
+
+#endif  // NERVE_MTL_STUDY_BASELINES_H_
