@@ -107,6 +107,7 @@ absl::StatusOr<int> Run() {
     job.check = report;
     job.tolerance = absl::GetFlag(FLAGS_tolerance) >= 0 ? absl::GetFlag(FLAGS_tolerance)
                                                         : study.check_tolerance();
+    job.cross_platform_seed_spreads = study.cross_platform_seed_spreads();
   } else {
     job.out = report;
   }
