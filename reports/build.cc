@@ -21,7 +21,7 @@ ABSL_FLAG(std::string, order, "",
 ABSL_FLAG(std::string, check, "",
           "Directory with a committed report.json: compare the tables with it instead of writing");
 ABSL_FLAG(double, tolerance, 1e-6, "With --check: largest absolute change that is not reported");
-ABSL_FLAG(double, cross_platform_seed_spreads, 1,
+ABSL_FLAG(double, cross_platform_seed_spreads, 3,
           "With --check against another LibTorch version or device: seed-to-seed standard "
           "deviations a metric may move besides --tolerance (docs/REPRODUCIBILITY.md)");
 ABSL_FLAG(bool, plots, true, "Draw plots/ with gnuplot");
