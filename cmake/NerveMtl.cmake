@@ -70,7 +70,9 @@ function(_nerve_add_test name size)
   add_test(NAME ${name}
     COMMAND sh -c "rm -rf \"$TEST_TMPDIR\" && mkdir -p \"$TEST_TMPDIR\" && exec \"$0\" \"$@\"" ${ARGN}
     WORKING_DIRECTORY "${PROJECT_BINARY_DIR}")
-  set_tests_properties(${name} PROPERTIES TIMEOUT ${timeout} ENVIRONMENT "TEST_TMPDIR=${tmp}")
+  # OMP_WAIT_POLICY as in .bazelrc: LibTorch 2.x's spinning OpenMP threads starve parallel tests.
+  set_tests_properties(${name} PROPERTIES TIMEOUT ${timeout}
+    ENVIRONMENT "TEST_TMPDIR=${tmp};OMP_WAIT_POLICY=PASSIVE")
 endfunction()
 
 function(nerve_cc_library)

@@ -1,5 +1,6 @@
 // Every multitask strategy, in one binary to keep compile time down.
 #include <ATen/ATen.h>
+#include <c10/core/GradMode.h>
 
 #include <cmath>
 #include <functional>
@@ -179,7 +180,8 @@ void CheckUncertainty(bool regression_like) {
 
   // Different log variances per task.
   {
-    at::NoGradGuard no_grad;
+    // c10's name: LibTorch 2.x's ATen/ATen.h no longer brings at::NoGradGuard.
+    c10::NoGradGuard no_grad;
     s[1].fill_(0.25);
   }
   const double c = regression_like ? 0.5 : 1.0;

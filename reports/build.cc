@@ -21,6 +21,9 @@ ABSL_FLAG(std::string, order, "",
 ABSL_FLAG(std::string, check, "",
           "Directory with a committed report.json: compare the tables with it instead of writing");
 ABSL_FLAG(double, tolerance, 1e-6, "With --check: largest absolute change that is not reported");
+ABSL_FLAG(double, cross_platform_seed_spreads, 3,
+          "With --check against another LibTorch version or device: seed-to-seed standard "
+          "deviations a metric may move besides --tolerance (docs/REPRODUCIBILITY.md)");
 ABSL_FLAG(bool, plots, true, "Draw plots/ with gnuplot");
 ABSL_FLAG(std::string, gnuplot, "/usr/bin/gnuplot", "The gnuplot binary");
 ABSL_FLAG(std::string, original, "//study/original",
@@ -41,6 +44,7 @@ int main(int argc, char** argv) {
   }
   options.check = nerve_mtl::ResolveUserPath(absl::GetFlag(FLAGS_check));
   options.tolerance = absl::GetFlag(FLAGS_tolerance);
+  options.cross_platform_seed_spreads = absl::GetFlag(FLAGS_cross_platform_seed_spreads);
   options.plots = absl::GetFlag(FLAGS_plots);
   options.gnuplot = absl::GetFlag(FLAGS_gnuplot);
   if (!absl::GetFlag(FLAGS_original).empty()) {

@@ -1,5 +1,6 @@
 #include "reports/check.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -9,6 +10,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 
 namespace nerve_mtl::reports {
 namespace {
@@ -251,6 +253,36 @@ bool Moved(double committed, double current, double tolerance) {
   return std::fabs(committed - current) > tolerance;
 }
 
+// The significance level whose side a p-value must keep across platforms.
+constexpr double kAlpha = 0.05;
+
+bool SignificanceFlipped(double committed, double current) {
+  if (!std::isfinite(committed) || !std::isfinite(current)) return Moved(committed, current, 0);
+  return (committed < kAlpha) != (current < kAlpha);
+}
+
+// A JSON list of strings, sorted as Context keeps them.
+std::vector<std::string> Strings(const Json* list) {
+  std::vector<std::string> out;
+  if (list == nullptr || list->type != Json::kArray) return out;
+  for (const Json& item : list->items) {
+    if (item.type == Json::kString) out.push_back(item.string);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+absl::StatusOr<Json> ParseReport(const std::string& committed_json, const std::string& source) {
+  absl::StatusOr<Json> committed = JsonParser(committed_json, source).Parse();
+  if (!committed.ok()) return committed.status();
+  const Json* tables = committed->Get("tables");
+  if (tables == nullptr || tables->type != Json::kArray) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(source, ": not a nerve-mtl report (no \"tables\" list)"));
+  }
+  return committed;
+}
+
 const Json* FindByKey(const Json* list, const std::string& key, const std::string& value) {
   if (list == nullptr || list->type != Json::kArray) return nullptr;
   for (const Json& item : list->items) {
@@ -271,18 +303,16 @@ std::string Shortest(double value) {
 absl::StatusOr<std::vector<Change>> CompareWithCommitted(const Report& current,
                                                          const std::string& committed_json,
                                                          const std::string& source,
-                                                         double tolerance) {
-  absl::StatusOr<Json> committed = JsonParser(committed_json, source).Parse();
+                                                         double tolerance, double seed_spreads) {
+  absl::StatusOr<Json> committed = ParseReport(committed_json, source);
   if (!committed.ok()) return committed.status();
   const Json* tables = committed->Get("tables");
-  if (tables == nullptr || tables->type != Json::kArray) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(source, ": not a nerve-mtl report (no \"tables\" list)"));
-  }
   std::vector<Change> changes;
+  // `spread`: the committed seed-to-seed standard deviation the change is measured against.
   auto add = [&](const std::string& table, const std::string& row, const std::string& metric,
-                 double was, double now) {
-    if (Moved(was, now, tolerance)) changes.push_back({table, row, metric, was, now});
+                 double was, double now, double spread = 0) {
+    const double allowed = std::isfinite(spread) ? tolerance + seed_spreads * spread : tolerance;
+    if (Moved(was, now, allowed)) changes.push_back({table, row, metric, was, now});
   };
   std::set<std::string> current_tables;
   for (const Table& table : current.tables) {
@@ -305,14 +335,20 @@ absl::StatusOr<std::vector<Change>> CompareWithCommitted(const Report& current,
         static const Json kAbsent;
         const Json* m = old_metrics != nullptr ? old_metrics->Get(column.key) : nullptr;
         if (m == nullptr) m = &kAbsent;
-        add(table.name, row.label, column.key + ".mean", m->Number("mean"), cell.mean);
-        add(table.name, row.label, column.key + ".std", m->Number("std"), cell.std);
+        const double spread = m->Number("std");
+        add(table.name, row.label, column.key + ".mean", m->Number("mean"), cell.mean, spread);
+        add(table.name, row.label, column.key + ".std", m->Number("std"), cell.std, spread);
         add(table.name, row.label, column.key + ".n", m->Number("n"), cell.n);
         if (column.shown == Shown::kTotal) {
-          add(table.name, row.label, column.key + ".total", m->Number("total"), cell.total);
+          add(table.name, row.label, column.key + ".total", m->Number("total"), cell.total,
+              spread * m->Number("n"));
         }
       }
-      add(table.name, row.label, "p_value", old_row->Number("p_value"), row.p_value);
+      const double p_was = old_row->Number("p_value");
+      if (seed_spreads > 0 ? SignificanceFlipped(p_was, row.p_value)
+                           : Moved(p_was, row.p_value, tolerance)) {
+        changes.push_back({table.name, row.label, "p_value", p_was, row.p_value});
+      }
     }
     if (old_rows == nullptr || old_rows->type != Json::kArray) continue;
     for (const Json& old_row : old_rows->items) {
@@ -330,6 +366,28 @@ absl::StatusOr<std::vector<Change>> CompareWithCommitted(const Report& current,
     }
   }
   return changes;
+}
+
+absl::StatusOr<std::string> PlatformChange(const Report& current,
+                                           const std::string& committed_json,
+                                           const std::string& source) {
+  absl::StatusOr<Json> committed = ParseReport(committed_json, source);
+  if (!committed.ok()) return committed.status();
+  static const Json kNone;
+  const Json* context = committed->Get("context");
+  if (context == nullptr) context = &kNone;
+  std::vector<std::string> parts;
+  auto compare = [&](const std::string& what, const std::vector<std::string>& was,
+                     std::vector<std::string> now) {
+    std::sort(now.begin(), now.end());
+    if (was != now) {
+      parts.push_back(absl::StrCat(what, " ", was.empty() ? "unknown" : absl::StrJoin(was, ", "),
+                                   " -> ", now.empty() ? "unknown" : absl::StrJoin(now, ", ")));
+    }
+  };
+  compare("LibTorch", Strings(context->Get("libtorch_version")), current.context.libtorch_versions);
+  compare("device", Strings(context->Get("device")), current.context.devices);
+  return absl::StrJoin(parts, "; ");
 }
 
 std::string FormatChange(const Change& change) {

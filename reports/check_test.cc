@@ -1,6 +1,7 @@
 #include "reports/check.h"
 
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -115,6 +116,78 @@ TEST(CheckTest, NullAgainstANumberIsAChange) {
   ASSERT_EQ(changes->size(), 2u);
   EXPECT_EQ(FormatChange((*changes)[0]),
             "segmentation | QuickFCN | test_hd95.mean: committed 3.5, now none");
+}
+
+// Across platforms QuickNAT's Dice and IoU may move by as many committed seed standard
+// deviations as allowed: seeds 0.75 and 0.875 have a standard deviation of 0.0884.
+TEST(CheckTest, AcrossPlatformsAMeanMayMoveWithinTheSeedSpread) {
+  const std::string committed = RenderJson(Build(Results(0)));
+  const Report moved = Build(Results(0.0625));
+  absl::StatusOr<std::vector<Change>> changes =
+      CompareWithCommitted(moved, committed, "committed/report.json", 1e-6, 1.0);
+  ASSERT_TRUE(changes.ok()) << changes.status();
+  EXPECT_TRUE(changes->empty()) << FormatChange(changes->front());
+  changes = CompareWithCommitted(moved, committed, "committed/report.json", 1e-6, 0.5);
+  ASSERT_TRUE(changes.ok()) << changes.status();
+  std::vector<std::string> lines;
+  for (const Change& c : *changes) lines.push_back(FormatChange(c));
+  EXPECT_EQ(lines, (std::vector<std::string>{
+                       "segmentation | QuickNAT | test_dice.mean: committed 0.8125, now 0.875",
+                       "segmentation | QuickNAT | test_iou.mean: committed 0.5625, now 0.625",
+                   }));
+}
+
+// A p-value is compared exactly on one platform and by its side of 0.05 across platforms.
+TEST(CheckTest, AcrossPlatformsAPValueKeepsItsSideOfFivePercent) {
+  const Report report = Build(Results(0));
+  const std::string json = RenderJson(report);
+  // The segmentation table's QuickFCN row; with 4 images its p-value is at least 0.125.
+  const size_t key = json.find("\"p_value\": ", json.find("\"label\": \"QuickFCN\""));
+  ASSERT_NE(key, std::string::npos) << json;
+  const size_t end = json.find(',', key);
+  auto with_p = [&](const std::string& p) {
+    return absl::StrCat(json.substr(0, key), "\"p_value\": ", p, json.substr(end));
+  };
+  const std::string other_side = with_p("0.01");
+  const std::string same_side = with_p("0.99");
+  for (const auto& [committed, across, exact] :
+       {std::make_tuple(other_side, 1u, 1u), std::make_tuple(same_side, 0u, 1u)}) {
+    absl::StatusOr<std::vector<Change>> changes =
+        CompareWithCommitted(report, committed, "committed/report.json", 1e-6, 1.0);
+    ASSERT_TRUE(changes.ok()) << changes.status();
+    EXPECT_EQ(changes->size(), across) << committed;
+    changes = CompareWithCommitted(report, committed, "committed/report.json", 1e-6);
+    ASSERT_TRUE(changes.ok()) << changes.status();
+    EXPECT_EQ(changes->size(), exact) << committed;
+    if (!changes->empty()) {
+      EXPECT_EQ(changes->front().metric, "p_value");
+    }
+  }
+}
+
+TEST(CheckTest, PlatformChangeNamesTheLibTorchAndDeviceThatDiffer) {
+  auto made_with = [](const std::string& libtorch, const std::string& device) {
+    std::vector<Result> results = Results(0);
+    for (Result& r : results) {
+      r.mutable_environment()->set_libtorch_version(libtorch);
+      r.mutable_environment()->set_device(device);
+    }
+    return Build(results);
+  };
+  const Report debian12 = made_with("1.13.0 (Debian 1.13.1+dfsg-4)", "cpu fp32 deterministic");
+  const std::string committed = RenderJson(debian12);
+  absl::StatusOr<std::string> change = PlatformChange(debian12, committed, "c/report.json");
+  ASSERT_TRUE(change.ok()) << change.status();
+  EXPECT_EQ(*change, "");
+  change = PlatformChange(made_with("2.6.0 (Debian 2.6.0+dfsg-7)", "cpu fp32 deterministic"),
+                          committed, "c/report.json");
+  ASSERT_TRUE(change.ok()) << change.status();
+  EXPECT_EQ(*change, "LibTorch 1.13.0 (Debian 1.13.1+dfsg-4) -> 2.6.0 (Debian 2.6.0+dfsg-7)");
+  change = PlatformChange(made_with("1.13.0 (Debian 1.13.1+dfsg-4)", "cuda:0 bf16 channels-last"),
+                          committed, "c/report.json");
+  ASSERT_TRUE(change.ok()) << change.status();
+  EXPECT_EQ(*change, "device cpu fp32 deterministic -> cuda:0 bf16 channels-last");
+  EXPECT_FALSE(PlatformChange(debian12, "[]", "c/report.json").ok());
 }
 
 TEST(CheckTest, MalformedJsonNamesTheFile) {

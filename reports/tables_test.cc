@@ -6,6 +6,7 @@
 #include <fstream>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -134,7 +135,9 @@ std::vector<Result> WrittenAndRead(const std::vector<Result>& results, const std
   return read.ok() ? *read : std::vector<Result>{};
 }
 
-const Table& Find(const Report& report, const std::string& name) {
+// The name by value: g++ 14's -Wdangling-reference takes a returned reference to outlive a
+// temporary std::string argument, which every call with a literal would make.
+const Table& Find(const Report& report, std::string_view name) {
   for (const Table& table : report.tables) {
     if (table.name == name) return table;
   }

@@ -32,12 +32,25 @@ absl::StatusOr<bool> Check(const Report& report, const ReportJob& options) {
   const std::string path = (fs::path(options.check) / "report.json").string();
   absl::StatusOr<std::string> committed = ReadFile(path);
   if (!committed.ok()) return committed.status();
+  // Exact on the platform that made the committed tables; across LibTorch versions or devices
+  // rounding differences grow through training, and the allowance is measured in seed spreads.
+  absl::StatusOr<std::string> platform = PlatformChange(report, *committed, path);
+  if (!platform.ok()) return platform.status();
+  const double spreads = platform->empty() ? 0 : options.cross_platform_seed_spreads;
   absl::StatusOr<std::vector<Change>> changes =
-      CompareWithCommitted(report, *committed, path, options.tolerance);
+      CompareWithCommitted(report, *committed, path, options.tolerance, spreads);
   if (!changes.ok()) return changes.status();
+  if (!platform->empty()) {
+    std::cout << "another platform than the committed tables' (" << *platform
+              << "): a metric may move by " << spreads
+              << " seed-to-seed standard deviations, a p-value within its side of 0.05 "
+                 "(docs/REPRODUCIBILITY.md)\n";
+  }
   for (const Change& change : *changes) std::cout << FormatChange(change) << "\n";
   if (changes->empty()) {
-    std::cout << "tables match " << path << " within " << options.tolerance << "\n";
+    std::cout << "tables match " << path << " within " << options.tolerance;
+    if (spreads > 0) std::cout << " + " << spreads << " seed standard deviations";
+    std::cout << "\n";
   }
   std::cout << std::flush;
   return changes->empty();
@@ -116,6 +129,10 @@ absl::StatusOr<bool> RunReportJob(ReportJob options) {
   if (options.tolerance < 0) {
     return absl::InvalidArgumentError(
         absl::StrCat("--tolerance must be >= 0, got ", options.tolerance));
+  }
+  if (options.cross_platform_seed_spreads < 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--cross_platform_seed_spreads must be >= 0, got ", options.cross_platform_seed_spreads));
   }
   if (options.out.empty()) options.out = (fs::path(options.results) / "report").string();
   absl::StatusOr<std::vector<study::Result>> results = ReadResults(options.results);

@@ -14,6 +14,9 @@ struct ReportJob {
   std::vector<std::string> order;  // Row labels first in this order.
   std::string check;               // Non-empty: compare with <check>/report.json, write nothing.
   double tolerance = 1e-6;
+  // When the committed tables come from another LibTorch version or device (PlatformChange):
+  // how many committed seed-to-seed standard deviations a metric may move (check.h).
+  double cross_platform_seed_spreads = 3;
   bool plots = true;
   std::string gnuplot = "/usr/bin/gnuplot";
   // The original study's configuration (reports/original.h), for the report's "Deviations from

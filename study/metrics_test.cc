@@ -106,7 +106,11 @@ double BruteForceHd95(const std::vector<uint8_t>& a, const std::vector<uint8_t>&
   const auto pa = boundary(a);
   const auto pb = boundary(b);
   std::vector<double> distances;
-  for (const auto& [from, to] : {std::make_pair(&pa, &pb), std::make_pair(&pb, &pa)}) {
+  // Both directions named first: g++ 14's -Wdangling-reference fires on a braced list of
+  // std::make_pair temporaries in the range-for.
+  const std::pair<const decltype(pa)*, const decltype(pb)*> directions[] = {{&pa, &pb},
+                                                                            {&pb, &pa}};
+  for (const auto& [from, to] : directions) {
     for (const auto& p : *from) {
       double best = std::numeric_limits<double>::infinity();
       for (const auto& q : *to) {

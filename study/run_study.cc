@@ -141,6 +141,7 @@ absl::StatusOr<int> Work(Job& job) {
     report.check = job.report;
     report.tolerance = absl::GetFlag(FLAGS_tolerance) >= 0 ? absl::GetFlag(FLAGS_tolerance)
                                                            : study.check_tolerance();
+    report.cross_platform_seed_spreads = study.cross_platform_seed_spreads();
   } else {
     report.out = job.report;
   }

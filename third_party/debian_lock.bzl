@@ -1,4 +1,7 @@
-"""A repository rule that checks installed Debian packages against third_party/debian.lock.
+"""A repository rule that checks installed Debian packages against the host's lock.
+
+The lock is third_party/debian12.lock or debian13.lock, chosen by //tools:lock_for_host.sh from
+/etc/os-release (Bazel 4.2.3 builds on both).
 
 A LibTorch mismatch fails every build (its version decides the study's numbers); other
 mismatches are printed as warnings. It also exposes the locked versions to C++ as constants,
@@ -6,12 +9,18 @@ so reports can say which LibTorch produced them.
 """
 
 def _debian_lock_impl(ctx):
-    lock = ctx.path(ctx.attr.lock)
-    result = ctx.execute(["bash", str(ctx.path(ctx.attr.check_script)), str(lock)])
+    # Resolving every lock and the chooser makes Bazel fetch again when one of them changes.
+    for lock in ctx.attr.locks:
+        ctx.path(lock)
+    chooser = ctx.execute(["bash", str(ctx.path(ctx.attr.lock_for_host))])
+    if chooser.return_code != 0:
+        fail(chooser.stderr)
+    lock = chooser.stdout.strip()
+    result = ctx.execute(["bash", str(ctx.path(ctx.attr.check_script)), lock])
     if result.stderr:
         print("\n" + result.stderr)
     if result.return_code != 0:
-        fail("installed packages do not match third_party/debian.lock (see above); " +
+        fail("installed packages do not match " + lock + " (see above); " +
              "run tools/setup.sh or update the lock in its own commit")
     torch = ctx.execute(["dpkg-query", "-W", "-f=${Version}", "libtorch-dev"]).stdout.strip()
     ctx.file("BUILD", """
@@ -35,7 +44,8 @@ debian_lock = repository_rule(
     implementation = _debian_lock_impl,
     attrs = {
         "check_script": attr.label(allow_single_file = True),
-        "lock": attr.label(allow_single_file = True),
+        "lock_for_host": attr.label(allow_single_file = True),
+        "locks": attr.label_list(allow_files = True),
     },
     # Re-evaluated on every fetch: the installed packages are outside Bazel's view.
     local = True,

@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
-# Compares installed Debian package versions with third_party/debian.lock.
+# Compares installed Debian package versions with the host's lock (third_party/debian12.lock or
+# debian13.lock, chosen by tools/lock_for_host.sh from /etc/os-release).
 # Exit 1 if LibTorch differs or any locked package is missing; other differences only warn.
+# Exit 2 on a host with no lock (not Debian 12 or 13).
 # Usage: tools/check_lock.sh [LOCK_FILE]
 set -euo pipefail
-lock=${1:-"$(dirname "$0")/../third_party/debian.lock"}
+if (($#)); then
+  lock=$1
+else
+  lock=$("$(dirname "$0")/lock_for_host.sh") || exit 2
+fi
 [[ -r "$lock" ]] || { echo "check_lock: cannot read lock file $lock" >&2; exit 1; }
 # Packages whose version changes the study's numbers: a mismatch is an error.
 strict_re='^(libtorch-dev|python3-torch)$'

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Installs the Debian packages in third_party/debian.lock that are missing, then checks versions.
+# Installs the Debian packages in the host's lock that are missing, then checks versions: Debian 12
+# reads third_party/debian12.lock, Debian 13 third_party/debian13.lock (tools/lock_for_host.sh
+# chooses by /etc/os-release; any other system stops here, exit 2).
 # Idempotent: with everything installed it only runs the check.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-lock="$root/third_party/debian.lock"
+lock=$("$root/tools/lock_for_host.sh") || exit 2
+echo "setup: $(. /etc/os-release && echo "$PRETTY_NAME"): ${lock#"$root"/}"
 sudo=""
 [[ $(id -u) -eq 0 ]] || sudo="sudo"
 
