@@ -93,9 +93,12 @@ absl::Status Compare(const std::map<std::string, ImageValue>& base,
       differences, patients, kBootstrapResamples, kBootstrapSeed);
   if (!interval.ok()) return interval.status();
   row->difference = interval->mean;
-  row->difference_low = interval->low;
-  row->difference_high = interval->high;
   row->paired_patients = interval->clusters;
+  // Resampling one patient always draws the same images: that is no interval, not a narrow one.
+  if (interval->clusters >= 2) {
+    row->difference_low = interval->low;
+    row->difference_high = interval->high;
+  }
   return absl::OkStatus();
 }
 

@@ -78,6 +78,24 @@ TEST(PairedTest, WilcoxonHolmAndAPatientBootstrapByHand) {
   EXPECT_NEAR(worse.difference, -0.35 / 3, 1e-12);
 }
 
+TEST(PairedTest, OnePatientGivesTheMeanButNoInterval) {
+  Result base = Trial("quicknat", {0.5, 0.5});  // i1, i2: both patient A.
+  Result mine = Trial("quickfcn", {0.6, 0.8});
+  const std::vector<const Result*> base_trials = {&base}, my_trials = {&mine};
+  Table table = ThreeRows();
+  table.rows.pop_back();
+  ASSERT_TRUE(AddPairedComparisons(
+                  [&](const std::string& label) -> const std::vector<const Result*>& {
+                    return label == "QuickNAT" ? base_trials : my_trials;
+                  },
+                  "quicknat", PerImage::kDice, &table)
+                  .ok());
+  EXPECT_NEAR(table.rows[1].difference, 0.2, 1e-12);
+  EXPECT_EQ(table.rows[1].paired_patients, 1);
+  EXPECT_TRUE(std::isnan(table.rows[1].difference_low));
+  EXPECT_TRUE(std::isnan(table.rows[1].difference_high));
+}
+
 TEST(PairedTest, ResultsWithoutPatientsGetTheTestButNoInterval) {
   const Result base = Trial("quicknat", {0.5, 0.5, 0.5}, false);
   const Result mine = Trial("quickfcn", {0.6, 0.7, 0.8}, false);

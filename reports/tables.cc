@@ -263,6 +263,10 @@ std::string ShownP(const Row& row, double p, const char* none,
 std::string ShownDifference(const Row& row, const char* none, bool latex = false) {
   if (row.baseline) return none;
   if (std::isnan(row.difference)) return "n/a";
+  if (std::isnan(row.difference_low)) {
+    return absl::StrFormat(latex ? "$%+.4f$ (one patient)" : "%+.4f (one patient)",
+                           row.difference);
+  }
   return absl::StrFormat(latex ? "$%+.4f\\;[%+.4f, %+.4f]$" : "%+.4f [%+.4f, %+.4f]",
                          row.difference, row.difference_low, row.difference_high);
 }

@@ -52,8 +52,9 @@ StudyPlan Prepare(const std::string& path, Study* study) {
   return plan.ok() ? *plan : StudyPlan();
 }
 
-// The default study holds every row to a bound on each of its tasks' test metrics; the smoke
-// study every task but its multitask rows' classification (smoke.textproto says why).
+// The default study holds every row to a bound on each of its tasks' test metrics but the two
+// rows whose accuracy sits at the trivial baseline; the smoke study every task but its multitask
+// rows' classification (the study files say why).
 TEST(StudiesTest, SmokeAndDefaultHaveAThresholdForEveryRowAndTask) {
   for (const char* path : {"study/studies/smoke.textproto", "study/studies/default.textproto"}) {
     const bool smoke = std::string(path).find("smoke") != std::string::npos;
@@ -65,6 +66,10 @@ TEST(StudiesTest, SmokeAndDefaultHaveAThresholdForEveryRowAndTask) {
            {std::pair{row.segments, "test.dice"}, std::pair{row.classifies, "test.accuracy"}}) {
         if (!task) continue;
         if (smoke && row.segments && std::string(metric) == "test.accuracy") continue;
+        if (!smoke && std::string(metric) == "test.accuracy" &&
+            (row.label == "QuickFCN / DWA" || row.label == "SoftQuickFCN / linear")) {
+          continue;
+        }
         bool covered = false;
         for (const Threshold& t : study.threshold()) {
           covered |= (t.trial() == "*" || t.trial() == row.label) && t.metric() == metric;

@@ -26,6 +26,7 @@
 #include "data/load.h"
 #include "data/loader.h"
 #include "data/mosaic.h"
+#include "data/near_duplicates.h"
 #include "google/protobuf/text_format.h"
 #include "losses/cross_entropy.h"
 #include "losses/segmentation_loss.h"
@@ -388,6 +389,10 @@ absl::StatusOr<Result> TrainExperiment(const Experiment& experiment,
 
   absl::StatusOr<data::LoadedData> data = data::LoadData(resolved.data());
   if (!data.ok()) return data.status();
+  // Near-duplicate groups decide the split: the user should see them (empty when grouping is off).
+  for (const std::string& line : data::DescribeGrouping(data->grouping)) {
+    *options.log << line << "\n";
+  }
   const int classes = static_cast<int>(data->dataset.class_names.size());
   if (experiment.model().has_classification_classes() &&
       experiment.model().classification_classes() != classes) {

@@ -21,7 +21,9 @@ plot 'train_loss.dat' index 0 using 1:2 with linespoints title 'QuickNAT', \
      '' index 8 using 1:2 with linespoints title 'QuickFCN / PCGrad', \
      '' index 9 using 1:2 with linespoints title 'SoftQuickFCN / linear', \
      '' index 10 using 1:2 with linespoints title 'SoftQuickFCN / uncertainty', \
-     '' index 11 using 1:2 with linespoints title 'SoftQuickFCN / scheduled'
+     '' index 11 using 1:2 with linespoints title 'SoftQuickFCN / scheduled', \
+     '' index 12 using 1:2 with linespoints title 'QuickFCN / original head', \
+     '' index 13 using 1:2 with linespoints title 'SoftQuickFCN / original'
 set terminal pngcairo size 900,540 noenhanced font 'Sans,10' background '#ffffff'
 set output 'train_loss.png'
 replot
@@ -47,7 +49,9 @@ plot 'val_dice.dat' index 0 using 1:2 with linespoints title 'QuickNAT', \
      '' index 7 using 1:2 with linespoints title 'QuickFCN / PCGrad', \
      '' index 8 using 1:2 with linespoints title 'SoftQuickFCN / linear', \
      '' index 9 using 1:2 with linespoints title 'SoftQuickFCN / uncertainty', \
-     '' index 10 using 1:2 with linespoints title 'SoftQuickFCN / scheduled'
+     '' index 10 using 1:2 with linespoints title 'SoftQuickFCN / scheduled', \
+     '' index 11 using 1:2 with linespoints title 'QuickFCN / original head', \
+     '' index 12 using 1:2 with linespoints title 'SoftQuickFCN / original'
 set terminal pngcairo size 900,540 noenhanced font 'Sans,10' background '#ffffff'
 set output 'val_dice.png'
 replot
@@ -73,7 +77,9 @@ plot 'val_accuracy.dat' index 0 using 1:2 with linespoints title 'ResNet-18', \
      '' index 7 using 1:2 with linespoints title 'QuickFCN / PCGrad', \
      '' index 8 using 1:2 with linespoints title 'SoftQuickFCN / linear', \
      '' index 9 using 1:2 with linespoints title 'SoftQuickFCN / uncertainty', \
-     '' index 10 using 1:2 with linespoints title 'SoftQuickFCN / scheduled'
+     '' index 10 using 1:2 with linespoints title 'SoftQuickFCN / scheduled', \
+     '' index 11 using 1:2 with linespoints title 'QuickFCN / original head', \
+     '' index 12 using 1:2 with linespoints title 'SoftQuickFCN / original'
 set terminal pngcairo size 900,540 noenhanced font 'Sans,10' background '#ffffff'
 set output 'val_accuracy.png'
 replot
@@ -250,6 +256,40 @@ replot
 set output
 reset
 
+# task_weights_quickfcn_original_head
+set terminal svg size 900,540 noenhanced font 'Sans,12' background '#ffffff'
+set output 'task_weights_quickfcn_original_head.svg'
+set title 'QuickFCN / original head: task weights (linear), mean over seeds'
+set xlabel 'epoch'
+set ylabel 'weight'
+set key outside right top
+set grid
+set offsets 0, 0, graph 0.05, graph 0.05
+plot 'task_weights_quickfcn_original_head.dat' using 1:2 with linespoints title 'segmentation', \
+     '' using 1:3 with linespoints title 'classification'
+set terminal pngcairo size 900,540 noenhanced font 'Sans,10' background '#ffffff'
+set output 'task_weights_quickfcn_original_head.png'
+replot
+set output
+reset
+
+# task_weights_softquickfcn_original
+set terminal svg size 900,540 noenhanced font 'Sans,12' background '#ffffff'
+set output 'task_weights_softquickfcn_original.svg'
+set title 'SoftQuickFCN / original: task weights (linear), mean over seeds'
+set xlabel 'epoch'
+set ylabel 'weight'
+set key outside right top
+set grid
+set offsets 0, 0, graph 0.05, graph 0.05
+plot 'task_weights_softquickfcn_original.dat' using 1:2 with linespoints title 'segmentation', \
+     '' using 1:3 with linespoints title 'classification'
+set terminal pngcairo size 900,540 noenhanced font 'Sans,10' background '#ffffff'
+set output 'task_weights_softquickfcn_original.png'
+replot
+set output
+reset
+
 # cross_stitch_softquickfcn_linear
 set terminal svg size 900,540 noenhanced font 'Sans,12' background '#ffffff'
 set output 'cross_stitch_softquickfcn_linear.svg'
@@ -343,6 +383,37 @@ replot
 set output
 reset
 
+# cross_stitch_softquickfcn_original
+set terminal svg size 900,540 noenhanced font 'Sans,12' background '#ffffff'
+set output 'cross_stitch_softquickfcn_original.svg'
+set title 'SoftQuickFCN / original: cross-stitch alpha (channel mean, mean over seeds)'
+set xlabel 'epoch'
+set ylabel 'alpha'
+set key outside right top
+set grid
+set offsets 0, 0, graph 0.05, graph 0.05
+plot 'cross_stitch_softquickfcn_original.dat' using 1:2 with lines linecolor 1 dashtype 1 title 'unit 0/cc', \
+     '' using 1:3 with lines linecolor 2 dashtype 1 title 'unit 0/cs', \
+     '' using 1:4 with lines linecolor 3 dashtype 1 title 'unit 0/sc', \
+     '' using 1:5 with lines linecolor 4 dashtype 1 title 'unit 0/ss', \
+     '' using 1:6 with lines linecolor 1 dashtype 2 title 'unit 1/cc', \
+     '' using 1:7 with lines linecolor 2 dashtype 2 title 'unit 1/cs', \
+     '' using 1:8 with lines linecolor 3 dashtype 2 title 'unit 1/sc', \
+     '' using 1:9 with lines linecolor 4 dashtype 2 title 'unit 1/ss', \
+     '' using 1:10 with lines linecolor 1 dashtype 3 title 'unit 2/cc', \
+     '' using 1:11 with lines linecolor 2 dashtype 3 title 'unit 2/cs', \
+     '' using 1:12 with lines linecolor 3 dashtype 3 title 'unit 2/sc', \
+     '' using 1:13 with lines linecolor 4 dashtype 3 title 'unit 2/ss', \
+     '' using 1:14 with lines linecolor 1 dashtype 4 title 'unit 3/cc', \
+     '' using 1:15 with lines linecolor 2 dashtype 4 title 'unit 3/cs', \
+     '' using 1:16 with lines linecolor 3 dashtype 4 title 'unit 3/sc', \
+     '' using 1:17 with lines linecolor 4 dashtype 4 title 'unit 3/ss'
+set terminal pngcairo size 900,540 noenhanced font 'Sans,10' background '#ffffff'
+set output 'cross_stitch_softquickfcn_original.png'
+replot
+set output
+reset
+
 # confusion_resnet_18
 set terminal svg size 900,540 noenhanced font 'Sans,12' background '#ffffff'
 set output 'confusion_resnet_18.svg'
@@ -375,12 +446,12 @@ set xtics ('0' 0, '1' 1, '2' 2)
 set ytics ('0' 0, '1' 1, '2' 2)
 set xrange [-0.5:2.5]
 set yrange [2.5:-0.5]
-set cbrange [0:15]
+set cbrange [0:11]
 set palette defined (0 '#ffffff', 1 '#08519c')
 set size square
 unset key
 plot 'confusion_quickfcn_linear.dat' matrix with image pixels, \
-     '' matrix using 1:2:(sprintf('%d', int($3))):($3 > 7.5 ? 0xffffff : 0x000000) with labels textcolor rgb variable
+     '' matrix using 1:2:(sprintf('%d', int($3))):($3 > 5.5 ? 0xffffff : 0x000000) with labels textcolor rgb variable
 set terminal pngcairo size 900,540 noenhanced font 'Sans,10' background '#ffffff'
 set output 'confusion_quickfcn_linear.png'
 replot
@@ -419,12 +490,12 @@ set xtics ('0' 0, '1' 1, '2' 2)
 set ytics ('0' 0, '1' 1, '2' 2)
 set xrange [-0.5:2.5]
 set yrange [2.5:-0.5]
-set cbrange [0:13]
+set cbrange [0:19]
 set palette defined (0 '#ffffff', 1 '#08519c')
 set size square
 unset key
 plot 'confusion_quickfcn_scheduled.dat' matrix with image pixels, \
-     '' matrix using 1:2:(sprintf('%d', int($3))):($3 > 6.5 ? 0xffffff : 0x000000) with labels textcolor rgb variable
+     '' matrix using 1:2:(sprintf('%d', int($3))):($3 > 9.5 ? 0xffffff : 0x000000) with labels textcolor rgb variable
 set terminal pngcairo size 900,540 noenhanced font 'Sans,10' background '#ffffff'
 set output 'confusion_quickfcn_scheduled.png'
 replot
@@ -441,12 +512,12 @@ set xtics ('0' 0, '1' 1, '2' 2)
 set ytics ('0' 0, '1' 1, '2' 2)
 set xrange [-0.5:2.5]
 set yrange [2.5:-0.5]
-set cbrange [0:18]
+set cbrange [0:13]
 set palette defined (0 '#ffffff', 1 '#08519c')
 set size square
 unset key
 plot 'confusion_quickfcn_equal.dat' matrix with image pixels, \
-     '' matrix using 1:2:(sprintf('%d', int($3))):($3 > 9 ? 0xffffff : 0x000000) with labels textcolor rgb variable
+     '' matrix using 1:2:(sprintf('%d', int($3))):($3 > 6.5 ? 0xffffff : 0x000000) with labels textcolor rgb variable
 set terminal pngcairo size 900,540 noenhanced font 'Sans,10' background '#ffffff'
 set output 'confusion_quickfcn_equal.png'
 replot
@@ -463,12 +534,12 @@ set xtics ('0' 0, '1' 1, '2' 2)
 set ytics ('0' 0, '1' 1, '2' 2)
 set xrange [-0.5:2.5]
 set yrange [2.5:-0.5]
-set cbrange [0:18]
+set cbrange [0:10]
 set palette defined (0 '#ffffff', 1 '#08519c')
 set size square
 unset key
 plot 'confusion_quickfcn_dwa.dat' matrix with image pixels, \
-     '' matrix using 1:2:(sprintf('%d', int($3))):($3 > 9 ? 0xffffff : 0x000000) with labels textcolor rgb variable
+     '' matrix using 1:2:(sprintf('%d', int($3))):($3 > 5 ? 0xffffff : 0x000000) with labels textcolor rgb variable
 set terminal pngcairo size 900,540 noenhanced font 'Sans,10' background '#ffffff'
 set output 'confusion_quickfcn_dwa.png'
 replot
@@ -485,12 +556,12 @@ set xtics ('0' 0, '1' 1, '2' 2)
 set ytics ('0' 0, '1' 1, '2' 2)
 set xrange [-0.5:2.5]
 set yrange [2.5:-0.5]
-set cbrange [0:17]
+set cbrange [0:19]
 set palette defined (0 '#ffffff', 1 '#08519c')
 set size square
 unset key
 plot 'confusion_quickfcn_gradnorm.dat' matrix with image pixels, \
-     '' matrix using 1:2:(sprintf('%d', int($3))):($3 > 8.5 ? 0xffffff : 0x000000) with labels textcolor rgb variable
+     '' matrix using 1:2:(sprintf('%d', int($3))):($3 > 9.5 ? 0xffffff : 0x000000) with labels textcolor rgb variable
 set terminal pngcairo size 900,540 noenhanced font 'Sans,10' background '#ffffff'
 set output 'confusion_quickfcn_gradnorm.png'
 replot
@@ -507,12 +578,12 @@ set xtics ('0' 0, '1' 1, '2' 2)
 set ytics ('0' 0, '1' 1, '2' 2)
 set xrange [-0.5:2.5]
 set yrange [2.5:-0.5]
-set cbrange [0:18]
+set cbrange [0:19]
 set palette defined (0 '#ffffff', 1 '#08519c')
 set size square
 unset key
 plot 'confusion_quickfcn_pcgrad.dat' matrix with image pixels, \
-     '' matrix using 1:2:(sprintf('%d', int($3))):($3 > 9 ? 0xffffff : 0x000000) with labels textcolor rgb variable
+     '' matrix using 1:2:(sprintf('%d', int($3))):($3 > 9.5 ? 0xffffff : 0x000000) with labels textcolor rgb variable
 set terminal pngcairo size 900,540 noenhanced font 'Sans,10' background '#ffffff'
 set output 'confusion_quickfcn_pcgrad.png'
 replot
@@ -529,12 +600,12 @@ set xtics ('0' 0, '1' 1, '2' 2)
 set ytics ('0' 0, '1' 1, '2' 2)
 set xrange [-0.5:2.5]
 set yrange [2.5:-0.5]
-set cbrange [0:16]
+set cbrange [0:19]
 set palette defined (0 '#ffffff', 1 '#08519c')
 set size square
 unset key
 plot 'confusion_softquickfcn_linear.dat' matrix with image pixels, \
-     '' matrix using 1:2:(sprintf('%d', int($3))):($3 > 8 ? 0xffffff : 0x000000) with labels textcolor rgb variable
+     '' matrix using 1:2:(sprintf('%d', int($3))):($3 > 9.5 ? 0xffffff : 0x000000) with labels textcolor rgb variable
 set terminal pngcairo size 900,540 noenhanced font 'Sans,10' background '#ffffff'
 set output 'confusion_softquickfcn_linear.png'
 replot
@@ -573,14 +644,58 @@ set xtics ('0' 0, '1' 1, '2' 2)
 set ytics ('0' 0, '1' 1, '2' 2)
 set xrange [-0.5:2.5]
 set yrange [2.5:-0.5]
-set cbrange [0:14]
+set cbrange [0:13]
 set palette defined (0 '#ffffff', 1 '#08519c')
 set size square
 unset key
 plot 'confusion_softquickfcn_scheduled.dat' matrix with image pixels, \
-     '' matrix using 1:2:(sprintf('%d', int($3))):($3 > 7 ? 0xffffff : 0x000000) with labels textcolor rgb variable
+     '' matrix using 1:2:(sprintf('%d', int($3))):($3 > 6.5 ? 0xffffff : 0x000000) with labels textcolor rgb variable
 set terminal pngcairo size 900,540 noenhanced font 'Sans,10' background '#ffffff'
 set output 'confusion_softquickfcn_scheduled.png'
+replot
+set output
+reset
+
+# confusion_quickfcn_original_head
+set terminal svg size 900,540 noenhanced font 'Sans,12' background '#ffffff'
+set output 'confusion_quickfcn_original_head.svg'
+set title 'QuickFCN / original head: test confusion matrix, 3 seeds summed'
+set xlabel 'predicted'
+set ylabel 'true'
+set xtics ('0' 0, '1' 1, '2' 2)
+set ytics ('0' 0, '1' 1, '2' 2)
+set xrange [-0.5:2.5]
+set yrange [2.5:-0.5]
+set cbrange [0:15]
+set palette defined (0 '#ffffff', 1 '#08519c')
+set size square
+unset key
+plot 'confusion_quickfcn_original_head.dat' matrix with image pixels, \
+     '' matrix using 1:2:(sprintf('%d', int($3))):($3 > 7.5 ? 0xffffff : 0x000000) with labels textcolor rgb variable
+set terminal pngcairo size 900,540 noenhanced font 'Sans,10' background '#ffffff'
+set output 'confusion_quickfcn_original_head.png'
+replot
+set output
+reset
+
+# confusion_softquickfcn_original
+set terminal svg size 900,540 noenhanced font 'Sans,12' background '#ffffff'
+set output 'confusion_softquickfcn_original.svg'
+set title 'SoftQuickFCN / original: test confusion matrix, 3 seeds summed'
+set xlabel 'predicted'
+set ylabel 'true'
+set xtics ('0' 0, '1' 1, '2' 2)
+set ytics ('0' 0, '1' 1, '2' 2)
+set xrange [-0.5:2.5]
+set yrange [2.5:-0.5]
+set cbrange [0:18]
+set palette defined (0 '#ffffff', 1 '#08519c')
+set size square
+unset key
+plot 'confusion_softquickfcn_original.dat' matrix with image pixels, \
+     '' matrix using 1:2:(sprintf('%d', int($3))):($3 > 9 ? 0xffffff : 0x000000) with labels textcolor rgb variable
+set terminal pngcairo size 900,540 noenhanced font 'Sans,10' background '#ffffff'
+set output 'confusion_softquickfcn_original.png'
 replot
 set output
 reset
