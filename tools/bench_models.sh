@@ -55,7 +55,7 @@ filter="BM_(${cpp_modes//,/|})/(${models//,/|})/size:(${sizes//,/|})/"
 for round in $(seq 1 "${rounds}"); do
   echo "== round ${round}/${rounds}: C++" >&2
   "${work}/models_benchmark" --threads="${threads}" --config="${config}" --batch="${batch}" \
-    --benchmark_filter="${filter}" \
+    --sizes="${sizes}" --models="${models}" --benchmark_filter="${filter}" \
     --benchmark_out="${work}/cpp_${round}.json" --benchmark_out_format=json >&2
   echo "== round ${round}/${rounds}: PyTorch" >&2
   "${python}" tests/reference/bench_models.py --threads="${threads}" --models="${models}" \
