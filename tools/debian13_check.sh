@@ -184,13 +184,16 @@ if [[ "$(cat "$stamp" 2>/dev/null)" != "$lock_sum" ]]; then
   echo "$lock_sum" >"$stamp"
 fi
 
+# The copy's files get the time of the copy, not of the checkout: a source older than the kept
+# CMake build tree's outputs (a branch merged after the last run) would otherwise look built.
+# CMake then recompiles everything, through ccache; Bazel compares contents, not times.
 log "copying the checkout to $chroot_dir/src/nerve-mtl"
 src="$chroot_dir/src/nerve-mtl"
 mkdir -p "$src"
 find "$src" -mindepth 1 -maxdepth 1 -exec rm -rf --one-file-system {} +
 (cd "$root" && git ls-files -z --cached --others --exclude-standard |
   while IFS= read -r -d '' f; do [[ -e "$f" ]] && printf '%s\0' "$f"; done |
-  tar --null -T - -cf -) | tar -xf - -C "$src"
+  tar --null -T - -cf -) | tar -xmf - -C "$src"  # -m: fresh mtimes (below)
 
 log "running in Debian 13 (up to $timeout_s s): $command"
 start=$SECONDS
