@@ -26,7 +26,6 @@ constexpr uint64_t kAnatomyKey = 2;
 constexpr uint64_t kSpeckleKey = 3;
 constexpr uint64_t kContextKey = 4;  // Under an anatomy seed: the class an empty image shows.
 
-constexpr double kFieldOfViewMm = 40.0;
 // Sigma of a one-pixel box, in pixels: the blur of integrating over a pixel.
 constexpr double kPixelSigma = 0.3;
 constexpr int kNerveClassCount = 3;
@@ -261,6 +260,11 @@ struct Range {
 
 // How the three nerves differ (after cross-sectional sonoanatomy of the arm): size, shape,
 // fascicle count, depth, and what lies next to them.
+// Bone deep in the image under a nerve that does not lie on it. Below the radial nerve's 0.9:
+// bone under the nerve is a class cue, as the humerus is in the spiral groove, and bone anywhere
+// else must not drown it (docs/DESIGN.md, "The phantom's signal").
+constexpr double kDeepBoneProbability = 0.3;
+
 struct NerveClass {
   Range half_width_mm;
   Range aspect;  // Width over height.
@@ -276,11 +280,11 @@ struct NerveClass {
 };
 
 constexpr NerveClass kNerveClasses[kNerveClassCount] = {
-    // Median: large, oval, many fascicles; the brachial artery sometimes beside it.
-    {{3.6, 4.6}, {1.8, 2.4}, 14, 22, {8.0, 14.0}, {-4.0, 4.0}, 0.35, {1.9, 2.7}, {2.0, 5.0},
+    // Median: large, oval, many fascicles; in the arm the brachial artery runs beside it.
+    {{3.6, 4.6}, {1.8, 2.4}, 14, 22, {8.0, 14.0}, {-4.0, 4.0}, 0.8, {1.9, 2.7}, {2.0, 5.0},
      0.1, {3.0, 6.0}},
     // Radial: small, round, few fascicles; deep, on the humerus.
-    {{1.5, 2.0}, {1.0, 1.25}, 2, 5, {10.0, 18.0}, {-8.0, 8.0}, 0.2, {0.8, 1.2}, {1.0, 3.0}, 0.75,
+    {{1.5, 2.0}, {1.0, 1.25}, 2, 5, {10.0, 18.0}, {-8.0, 8.0}, 0.1, {0.8, 1.2}, {1.0, 3.0}, 0.9,
      {1.5, 4.5}},
     // Ulnar: medium, intermediate count; the ulnar artery right beside it.
     {{2.4, 3.0}, {1.3, 1.7}, 7, 11, {6.0, 12.0}, {1.0, 8.0}, 0.9, {1.2, 1.8}, {0.5, 2.0}, 0.1,
@@ -477,7 +481,7 @@ Anatomy MakeAnatomy(uint64_t anatomy_seed, int nerve_class, const Patient& patie
     an.has_bone = true;
   } else {
     bone.z = std::max(floor_z + 2.5, rng.Uniform(12.0, 30.0));
-    an.has_bone = rng.Bernoulli(0.65);
+    an.has_bone = rng.Bernoulli(kDeepBoneProbability);
   }
   if (bone.z > depth - 1.0) an.has_bone = false;
 
@@ -1076,7 +1080,7 @@ Example GeneratePhantomExample(const PhantomSource& spec, int height, int width,
   const Patient p = MakePatient(patient_seed);
   const Role role = AssignRole(spec, patient_seed, patient, index);
   ex.label = role.label;
-  const Grid grid{height, width, kFieldOfViewMm / std::max(height, width)};
+  const Grid grid{height, width, spec.field_of_view_mm() / std::max(height, width)};
 
   // Images with no nerve still show the surroundings of one of the three.
   const uint64_t anatomy_seed =
@@ -1110,6 +1114,10 @@ absl::StatusOr<Dataset> GeneratePhantom(const PhantomSource& spec, int height, i
     s = absl::InvalidArgumentError(absl::StrCat(
         "phantom.empty_fraction + phantom.duplicate_fraction must be <= 1, got ",
         spec.empty_fraction() + spec.duplicate_fraction()));
+  }
+  if (s.ok() && !(spec.field_of_view_mm() >= 10.0 && spec.field_of_view_mm() <= 80.0)) {
+    s = absl::InvalidArgumentError(absl::StrCat("phantom.field_of_view_mm must be in [10, 80], got ",
+                                                spec.field_of_view_mm()));
   }
   if (s.ok()) s = CheckAtLeast("height", height, 16);
   if (s.ok()) s = CheckAtLeast("width", width, 16);

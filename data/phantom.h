@@ -4,8 +4,9 @@
 // Deterministic synthetic nerve ultrasound: the embedded default data set, so that the whole study
 // runs without a download.
 //
-// Each image is a transverse B-mode view of a 40 mm field of view (the larger image side; pixels
-// are square, so anatomy keeps its size in millimetres at every resolution). It shows skin,
+// Each image is a transverse B-mode view whose larger side spans spec.field_of_view_mm() (40 mm by
+// default; pixels are square, so anatomy keeps its size in millimetres at every resolution, and
+// a smaller field of view zooms in). It shows skin,
 // subcutaneous fat with septa, muscle layers separated by bright fascia at patient-specific
 // depths, and one of three nerves as a honeycomb of dark fascicles inside a bright sheath, with
 // the anatomy that usually surrounds it:

@@ -21,7 +21,7 @@ namespace {
 
 using ::testing::HasSubstr;
 
-constexpr uint64_t kGoldenChecksum = 0x69d7162468c4d6e1ULL;
+constexpr uint64_t kGoldenChecksum = 0xcdf58a1cc14e5640ULL;
 
 PhantomSource Spec(int patients, int images, double empty = 0.0, double duplicate = 0.0) {
   PhantomSource spec;
@@ -29,6 +29,11 @@ PhantomSource Spec(int patients, int images, double empty = 0.0, double duplicat
   spec.set_images_per_patient(images);
   spec.set_empty_fraction(empty);
   spec.set_duplicate_fraction(duplicate);
+  return spec;
+}
+
+PhantomSource Zoomed(PhantomSource spec, double field_of_view_mm) {
+  spec.set_field_of_view_mm(field_of_view_mm);
   return spec;
 }
 
@@ -240,6 +245,22 @@ TEST(PhantomTest, SizeAndShapeOrderedByClass) {
   EXPECT_GT(area[kPhantomUlnar], 1.5 * area[kPhantomRadial]);
   EXPECT_GT(aspect[kPhantomMedian], aspect[kPhantomUlnar] + 0.2);
   EXPECT_GT(aspect[kPhantomUlnar], aspect[kPhantomRadial] + 0.1);
+}
+
+// Anatomy has a size in millimetres: halving the field of view doubles the nerve in pixels, so
+// its mask area grows about 4x (the same anatomy is drawn; only what fits in depth may differ).
+TEST(PhantomTest, FieldOfViewZoomsTheAnatomy) {
+  const Dataset wide = Generate(Spec(6, 10), 64);
+  const Dataset zoomed = Generate(Zoomed(Spec(6, 10), 20.0), 64);
+  ASSERT_EQ(wide.examples.size(), zoomed.examples.size());
+  double wide_area = 0, zoomed_area = 0;
+  for (size_t i = 0; i < wide.examples.size(); ++i) {
+    EXPECT_EQ(wide.examples[i].label, zoomed.examples[i].label) << "the zoom keeps the labels";
+    wide_area += MaskArea(wide.examples[i].mask);
+    zoomed_area += MaskArea(zoomed.examples[i].mask);
+  }
+  RecordProperty("area_ratio", std::to_string(zoomed_area / wide_area));
+  EXPECT_NEAR(zoomed_area / wide_area, 4.0, 0.6);
 }
 
 // Dark connected blobs inside the mask, away from its edge: the fascicles.
@@ -580,6 +601,7 @@ TEST(PhantomTest, RejectsBadSpec) {
       {Spec(2, 4), 15, 32, 1, "height must be >= 16, got 15"},
       {Spec(2, 4), 32, 8, 1, "width must be >= 16"},
       {Spec(2, 4), 32, 32, 0, "channels must be >= 1"},
+      {Zoomed(Spec(2, 4), 5.0), 32, 32, 1, "phantom.field_of_view_mm must be in [10, 80], got 5"},
   };
   for (const Case& c : cases) {
     const absl::StatusOr<Dataset> data =

@@ -281,6 +281,7 @@ const std::set<std::string>& UnstatedByTheOriginal() {
       "data.phantom.images_per_patient",
       "data.phantom.empty_fraction",
       "data.phantom.duplicate_fraction",
+      "data.phantom.field_of_view_mm",
       "data.kaggle.max_images",
       "data.manifest.class_names",
       "data.busi.directory",
