@@ -51,7 +51,7 @@ struct LabelTrials {
   std::vector<const Result*> ok;
 };
 
-// Mean over seeds per epoch of the finite values.
+// Mean over a row's trials (seeds, and folds) per epoch of the finite values.
 class Series {
  public:
   void Add(int epoch, double value) {
@@ -138,7 +138,7 @@ std::string PngTerminal(const std::string& gnuplot) {
   return "set terminal png size 900,540 noenhanced background '#ffffff'";
 }
 
-// One line per row: the per-epoch mean over seeds of `value` (rows without any are left out).
+// One line per row: the per-epoch mean over trials of `value` (rows without any are left out).
 std::optional<Plot> LearningCurve(const std::vector<LabelTrials>& rows, const std::string& stem,
                                   const std::string& title, const std::string& ylabel,
                                   const std::function<double(const EpochRecord&)>& value) {
@@ -162,7 +162,7 @@ std::optional<Plot> LearningCurve(const std::vector<LabelTrials>& rows, const st
                                  Quote(row.label)));
   }
   if (lines.empty()) return std::nullopt;
-  plot.body = absl::StrCat("set title ", Quote(title + " (mean over seeds)"),
+  plot.body = absl::StrCat("set title ", Quote(title + " (mean over trials)"),
                            "\nset xlabel 'epoch'\nset ylabel ", Quote(ylabel), "\n", kLineSetup,
                            "plot ", absl::StrJoin(lines, ", \\\n     "), "\n");
   return plot;
@@ -193,7 +193,7 @@ std::optional<Plot> TaskWeights(const LabelTrials& row) {
       "set title ",
       Quote(absl::StrCat(row.label, ": task weights",
                          strategy.empty() ? "" : absl::StrCat(" (", strategy, ")"),
-                         ", mean over seeds")),
+                         ", mean over trials")),
       "\nset xlabel 'epoch'\nset ylabel 'weight'\n", kLineSetup, "plot ", Quote(plot.stem + ".dat"),
       " using 1:2 with linespoints title 'segmentation', \\\n     '' "
       "using 1:3 with linespoints title 'classification'\n");
@@ -239,7 +239,7 @@ std::optional<Plot> CrossStitch(const LabelTrials& row) {
     absl::StrAppend(&plot.data, "\n");
   }
   plot.body = absl::StrCat(
-      "set title ", Quote(row.label + ": cross-stitch alpha (channel mean, mean over seeds)"),
+      "set title ", Quote(row.label + ": cross-stitch alpha (channel mean, mean over trials)"),
       "\nset xlabel 'epoch'\nset ylabel 'alpha'\n", kLineSetup, "plot ",
       absl::StrJoin(lines, ", \\\n     "), "\n");
   return plot;
@@ -272,7 +272,7 @@ std::optional<Plot> Confusion(const LabelTrials& row) {
   Plot plot;
   plot.stem = absl::StrCat("confusion_", row.slug);
   absl::StrAppend(&plot.data, "# ", OneLine(row.label),
-                  "\n# test confusion matrix summed over seeds: rows true, columns predicted\n");
+                  "\n# test confusion matrix summed over trials: rows true, columns predicted\n");
   long long most = 1;
   for (int i = 0; i < classes; ++i) {
     for (int j = 0; j < classes; ++j) {

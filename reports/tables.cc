@@ -293,11 +293,12 @@ std::string MarkdownBody(const Table& table, const std::string& heading) {
   absl::StrAppend(&out, "| Model | n |", table.budget_column ? " Epochs |" : "");
   for (const Column& c : table.columns) absl::StrAppend(&out, " ", c.title, " |");
   if (tested) {
-    absl::StrAppend(&out, " Δ vs ", MarkdownEscape(table.baseline), " [95% CI] | p | p (Holm) |");
+    absl::StrAppend(&out, " images | Δ vs ", MarkdownEscape(table.baseline),
+                    " [95% CI] | p | p (Holm) |");
   }
   absl::StrAppend(&out, "\n|:---|---:|", table.budget_column ? "---:|" : "");
   for (size_t c = 0; c < table.columns.size(); ++c) absl::StrAppend(&out, "---:|");
-  if (tested) absl::StrAppend(&out, "---:|---:|---:|");
+  if (tested) absl::StrAppend(&out, "---:|---:|---:|---:|");
   absl::StrAppend(&out, "\n");
   for (const Row& row : table.rows) {
     absl::StrAppend(&out, "| ", MarkdownEscape(row.label), " | ", SeedCount(row), " |");
@@ -308,7 +309,8 @@ std::string MarkdownBody(const Table& table, const std::string& heading) {
       absl::StrAppend(&out, " ", cell.bold ? absl::StrCat("**", value, "**") : value, " |");
     }
     if (tested) {
-      absl::StrAppend(&out, " ", ShownDifference(row, "—"), " | ", ShownP(row, row.p_value, "—"),
+      absl::StrAppend(&out, " ", row.paired_images > 0 ? absl::StrCat(row.paired_images) : "—",
+                      " | ", ShownDifference(row, "—"), " | ", ShownP(row, row.p_value, "—"),
                       " | ", ShownP(row, row.p_holm, "—"), " |");
     }
     absl::StrAppend(&out, "\n");
@@ -502,6 +504,17 @@ std::vector<std::string> OrderLabels(const std::vector<Result>& results,
   return labels;
 }
 
+// What a row's trials replicate: "seeds", or "folds and seeds" when the trials of a row differ in
+// their data split (cross-validation, study.proto's pooled axes).
+std::string Replicates(const std::map<std::string, Group>& groups) {
+  for (const auto& [label, group] : groups) {
+    std::set<std::string> splits;
+    for (const Result* r : group.ok) splits.insert(r->experiment().data().split().SerializeAsString());
+    if (splits.size() > 1) return "folds and seeds";
+  }
+  return "seeds";
+}
+
 absl::StatusOr<Report> BuildReport(const std::vector<Result>& results,
                                    const ReportOptions& options) {
   const std::vector<std::string> labels = OrderLabels(results, options.order);
@@ -517,6 +530,7 @@ absl::StatusOr<Report> BuildReport(const std::vector<Result>& results,
 
   Report report;
   report.context = MakeContext(results, labels, groups);
+  const std::string over = Replicates(groups);
 
   Table segmentation =
       MakeTable("segmentation", "Segmentation (test set)",
@@ -539,7 +553,7 @@ absl::StatusOr<Report> BuildReport(const std::vector<Result>& results,
   if (!s.ok()) return s;
   segmentation.note = absl::StrCat(
       "Test Dice, IoU and HD95 (pixels, lower is better; mean over the images where it is "
-      "defined), mean ± std over seeds.",
+      "defined), mean ± std over ", over, "; images: distinct test images compared.",
       segmentation.baseline.empty()
           ? absl::StrCat(" No ", options.segmentation_baseline_model, " row: no paired test.")
           : absl::StrCat(" p: two-sided Wilcoxon signed-rank test of the per-image test Dice "
@@ -561,7 +575,7 @@ absl::StatusOr<Report> BuildReport(const std::vector<Result>& results,
                            &classification);
   if (!s.ok()) return s;
   classification.note = absl::StrCat(
-      "Test accuracy and macro-F1, mean ± std over seeds.",
+      "Test accuracy and macro-F1, mean ± std over ", over, "; images: distinct test images compared.",
       classification.baseline.empty()
           ? absl::StrCat(" No ", options.classification_baseline_model, " row: no paired test.")
           : absl::StrCat(" p: two-sided Wilcoxon signed-rank test of per-image correctness "
@@ -587,9 +601,9 @@ absl::StatusOr<Report> BuildReport(const std::vector<Result>& results,
           },
       },
       labels, groups, [](const Result& r) { return Segments(r) && Classifies(r); });
-  misclassification.note =
+  misclassification.note = absl::StrCat(
       "Test Dice on the images each model classified correctly and on those it misclassified, "
-      "mean ± std over seeds; images: summed over seeds.";
+      "mean ± std over ", over, "; images: summed over trials.");
 
   Table cost = MakeTable(
       "cost", "Cost",
@@ -606,7 +620,8 @@ absl::StatusOr<Report> BuildReport(const std::vector<Result>& results,
           [](const Result& r) { return Get(r.has_images_per_second(), r.images_per_second()); },
       },
       labels, groups, [](const Result&) { return true; });
-  cost.note = "Trainable parameters, training time and training throughput, means over seeds.";
+  cost.note = absl::StrCat(
+      "Trainable parameters, training time and training throughput, means over ", over, ".");
 
   segmentation.budget_column = classification.budget_column = cost.budget_column = true;
   report.tables = {std::move(segmentation), std::move(classification), std::move(misclassification),

@@ -299,7 +299,7 @@ TEST_F(TablesTest, MarkdownShowsContextTableAndFailures) {
                                 "total train time: 111.0 s\n"));
   EXPECT_TRUE(absl::StrContains(RenderMarkdownReport(report_), "total train time: 111.0 s\n"));
   EXPECT_TRUE(absl::StrContains(md,
-                                "| Model | n | Epochs | Dice | IoU | HD95 (px) | "
+                                "| Model | n | Epochs | Dice | IoU | HD95 (px) | images | "
                                 "Δ vs QuickNAT [95% CI] | p | p (Holm) |"))
       << md;
   EXPECT_TRUE(absl::StrContains(
@@ -309,7 +309,7 @@ TEST_F(TablesTest, MarkdownShowsContextTableAndFailures) {
       << md;
   EXPECT_TRUE(absl::StrContains(md,
                                 "| QuickNAT | 3 | 20 | 0.8200 ± 0.0200 | 0.7200 ± 0.0265 | "
-                                "6.00 ± 1.00 | — | — | — |"))
+                                "6.00 ± 1.00 | 6 | — | — | — |"))
       << md;
   EXPECT_TRUE(absl::StrContains(
       md, "- QuickFCN / linear, seed 3 (trial w17-3): epoch 3 step 12: combined loss is nan"))
@@ -435,6 +435,39 @@ TEST(TablesEscapeTest, SpecialCharactersAreEscapedPerFormat) {
   // One row alone is not bold, and one seed has no std.
   EXPECT_FALSE(seg.rows[0].cells[0].bold);
   EXPECT_TRUE(absl::StrContains(RenderMarkdown(*report, seg), "| 0.5000 | 0.4000 | 3.00 |"));
+}
+
+// Cross-validation: a row's trials on two folds (different splits), each fold's test images its
+// own. The row pools them: n counts trials, the paired test sees every image once.
+TEST(TablesFoldsTest, FoldsPoolIntoOneRowAndTheNotesSaySo) {
+  std::vector<Result> results;
+  for (int fold = 0; fold < 2; ++fold) {
+    for (const char* label : {"QuickNAT", "QuickFCN"}) {
+      Result r = Trial(label, label[5] == 'F' ? "quickfcn" : "quicknat", 0);
+      r.set_trial_id(absl::StrCat(label, fold));
+      r.mutable_experiment()->mutable_data()->mutable_split()->mutable_kfold()->set_fold(fold);
+      Segmentation(0.5 + 0.1 * fold, 0.4, NAN, &r);
+      r.mutable_test()->clear_image_id();
+      for (int i = 0; i < 3; ++i) {
+        r.mutable_test()->add_image_id(absl::StrCat("p", fold, "/", i));
+        r.mutable_test()->add_image_patient(absl::StrCat("p", fold));
+        r.mutable_test()->add_image_dice(0.5 + 0.1 * fold + (label[5] == 'F' ? 0.01 * (i + 1) : 0));
+      }
+      results.push_back(r);
+    }
+  }
+  absl::StatusOr<Report> report = BuildReport(results);
+  ASSERT_TRUE(report.ok()) << report.status();
+  const Table& seg = Find(*report, "segmentation");
+  EXPECT_TRUE(absl::StrContains(seg.note, "mean ± std over folds and seeds")) << seg.note;
+  const Row* fcn = FindRow(seg, "QuickFCN");
+  ASSERT_NE(fcn, nullptr);
+  EXPECT_EQ(fcn->seeds.size(), 2u) << "n counts the row's trials";
+  EXPECT_NEAR(fcn->cells[0].mean, 0.55, 1e-12);
+  EXPECT_EQ(fcn->paired_images, 6) << "3 test images of each fold";
+  EXPECT_NEAR(fcn->difference, 0.02, 1e-12);  // Mean of 0.01, 0.02, 0.03 twice.
+  EXPECT_EQ(fcn->paired_patients, 2);
+  EXPECT_TRUE(absl::StrContains(RenderMarkdown(*report, seg), "| 6 | +0.0200")) << "images";
 }
 
 }  // namespace

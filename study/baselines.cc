@@ -51,14 +51,25 @@ std::vector<Baseline> TrivialBaselines(const Experiment& experiment, bool segmen
       if (label >= 0) parts.push_back(absl::StrCat("class '", dataset.class_names[label], "'"));
       b.description = absl::StrCat("predicts ", parts[0], parts.size() > 1 ? " and " : "",
                                    parts.size() > 1 ? parts[1] : "", " for every image");
-      b.result.set_status(Result::OK);
-      *b.result.mutable_experiment() = experiment;
-      *b.result.mutable_val() = Evaluate(dataset, split.val, mask, label);
-      *b.result.mutable_test() = Evaluate(dataset, split.test, mask, label);
+      Result& result = b.results.emplace_back();
+      result.set_status(Result::OK);
+      *result.mutable_experiment() = experiment;
+      *result.mutable_val() = Evaluate(dataset, split.val, mask, label);
+      *result.mutable_test() = Evaluate(dataset, split.test, mask, label);
       baselines.push_back(std::move(b));
     }
   }
   return baselines;
+}
+
+void PoolBaselines(std::vector<Baseline> more, std::vector<Baseline>* into) {
+  if (into->empty()) {
+    *into = std::move(more);
+    return;
+  }
+  for (size_t i = 0; i < into->size() && i < more.size(); ++i) {
+    for (Result& r : more[i].results) (*into)[i].results.push_back(std::move(r));
+  }
 }
 
 }  // namespace nerve_mtl::study

@@ -11,10 +11,12 @@
 
 namespace nerve_mtl::study {
 
-// A model that ignores its input and its result on a row's data: what a broken model scores.
+// A model that ignores its input and its results on a row's data: what a broken model scores.
 struct Baseline {
   std::string description;  // e.g. "predicts empty masks and class 'median' for every image"
-  Result result;            // As the row's trial would record it (status OK, name, model).
+  // As the row's trials would record them (status OK, name, model): one per replicate of the
+  // row (cross-validation fold, study.proto's pooled axes), whose mean a threshold sees.
+  std::vector<Result> results;
 };
 
 // The trivial baselines of a row whose model segments and/or classifies: every combination of
@@ -25,6 +27,10 @@ struct Baseline {
 std::vector<Baseline> TrivialBaselines(const Experiment& experiment, bool segments, bool classifies,
                                        const data::Dataset& dataset,
                                        const data::SplitIndices& split);
+
+// Adds another replicate's baselines (TrivialBaselines of the same row on another fold: the same
+// descriptions in the same order) to `into`, result by result.
+void PoolBaselines(std::vector<Baseline> more, std::vector<Baseline>* into);
 
 }  // namespace nerve_mtl::study
 

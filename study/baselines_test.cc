@@ -41,12 +41,13 @@ TEST(BaselinesTest, ConstantPredictionsScoreTheKnownTrivialValues) {
   ASSERT_EQ(baselines.size(), 2u * 3u);  // {empty, full} x {median, radial, ulnar}
   double best_accuracy = 0, empty_dice = -1, full_dice = -1;
   for (const Baseline& b : baselines) {
-    EXPECT_EQ(b.result.experiment().name(), "row");
-    EXPECT_EQ(b.result.test().images(), 4);
-    best_accuracy = std::max(best_accuracy, b.result.test().accuracy());
-    if (b.description.find("empty masks") != std::string::npos) empty_dice = b.result.test().dice();
-    if (b.description.find("all-foreground") != std::string::npos)
-      full_dice = b.result.test().dice();
+    ASSERT_EQ(b.results.size(), 1u);
+    const Result& r = b.results[0];
+    EXPECT_EQ(r.experiment().name(), "row");
+    EXPECT_EQ(r.test().images(), 4);
+    best_accuracy = std::max(best_accuracy, r.test().accuracy());
+    if (b.description.find("empty masks") != std::string::npos) empty_dice = r.test().dice();
+    if (b.description.find("all-foreground") != std::string::npos) full_dice = r.test().dice();
   }
   // Majority class: 2 of 4 test images are 'median'.
   EXPECT_DOUBLE_EQ(best_accuracy, 0.5);
@@ -63,8 +64,23 @@ TEST(BaselinesTest, AClassifierGetsOneBaselinePerClassAndNoMasks) {
   const std::vector<Baseline> baselines =
       TrivialBaselines(Experiment(), false, true, dataset, split);
   ASSERT_EQ(baselines.size(), 3u);
-  EXPECT_FALSE(baselines[0].result.test().has_segmentation());
-  EXPECT_DOUBLE_EQ(baselines[2].result.val().accuracy(), 1.0);  // The one val image is 'ulnar'.
+  EXPECT_FALSE(baselines[0].results[0].test().has_segmentation());
+  EXPECT_DOUBLE_EQ(baselines[2].results[0].val().accuracy(), 1.0);  // The one val image is 'ulnar'.
+}
+
+TEST(BaselinesTest, PoolingAddsEachFoldsResultToItsBaseline) {
+  data::SplitIndices split;
+  const data::Dataset dataset = TinySet(&split);
+  std::vector<Baseline> pooled;
+  PoolBaselines(TrivialBaselines(Experiment(), false, true, dataset, split), &pooled);
+  data::SplitIndices swapped = split;  // A second fold: validation and test exchanged.
+  std::swap(swapped.val, swapped.test);
+  PoolBaselines(TrivialBaselines(Experiment(), false, true, dataset, swapped), &pooled);
+  ASSERT_EQ(pooled.size(), 3u);
+  ASSERT_EQ(pooled[2].results.size(), 2u);
+  // Class 'ulnar': one of the first fold's 4 test images, the second fold's only one.
+  EXPECT_DOUBLE_EQ(pooled[2].results[0].test().accuracy(), 0.25);
+  EXPECT_DOUBLE_EQ(pooled[2].results[1].test().accuracy(), 1.0);
 }
 
 }  // namespace

@@ -21,7 +21,7 @@ namespace fs = std::filesystem;
 std::optional<double> BestBaseline(const RowFacts& row, const std::string& metric) {
   std::optional<double> best;
   for (const Baseline& b : row.baselines) {
-    absl::StatusOr<std::optional<double>> value = MetricValue(b.result, metric);
+    absl::StatusOr<std::optional<double>> value = MeanMetricValue(b.results, metric);
     if (value.ok() && value->has_value()) best = std::max(best.value_or(**value), **value);
   }
   return best;
@@ -78,7 +78,7 @@ std::string DescribePlan(const StudyPlan& plan, const std::vector<Trial>& trials
       rough_seconds += image_epochs * kRoughSecondsPerImageEpoch * scale;
     }
     absl::StrAppendFormat(&out, "  [%d/%d] %s (seed %d, %s): %s\n", k + 1, trials.size(),
-                          trial.label, trial.seed, trial.id, state);
+                          TrialName(trial), trial.seed, trial.id, state);
   }
   absl::StrAppendFormat(&out, "%d trials: %d done, %d failed, %d to do\n", trials.size(), done,
                         failed, todo);

@@ -13,8 +13,9 @@ namespace nerve_mtl::study {
 namespace {
 
 struct Point {
-  std::vector<std::string> labels;
-  std::vector<const AxisValue*> values;
+  std::vector<std::string> labels;  // Of the non-pooled axes: the row.
+  std::vector<std::string> replicate;  // Of the pooled axes.
+  std::vector<const AxisValue*> values;  // One per axis, in axis order: the merge order.
 };
 
 absl::StatusOr<std::vector<Point>> Points(const Study& study) {
@@ -24,6 +25,11 @@ absl::StatusOr<std::vector<Point>> Points(const Study& study) {
     if (study.axis(a).value_size() == 0) {
       return absl::InvalidArgumentError(
           absl::StrCat("study.axis[", a, "] (", study.axis(a).name(), ") has no values"));
+    }
+    if (study.axis(a).pooled() && study.combine() == ZIP) {
+      // A zipped pooled axis would give every row one replicate: nothing to pool.
+      return absl::InvalidArgumentError(absl::StrCat(
+          "study.axis[", a, "] (", study.axis(a).name(), ") is pooled, which needs combine PRODUCT"));
     }
   }
   if (study.combine() == ZIP) {
@@ -44,13 +50,23 @@ absl::StatusOr<std::vector<Point>> Points(const Study& study) {
     }
     return points;
   }
-  for (const Axis& axis : study.axis()) {
+  // Row axes first, pooled axes after them, so that the pooled ones vary fastest and a row's
+  // trials stay together. Values still merge in the study's axis order.
+  std::vector<int> order;
+  for (bool pooled : {false, true}) {
+    for (int a = 0; a < study.axis_size(); ++a) {
+      if (study.axis(a).pooled() == pooled) order.push_back(a);
+    }
+  }
+  points.front().values.resize(study.axis_size());
+  for (int a : order) {
+    const Axis& axis = study.axis(a);
     std::vector<Point> next;
     for (const Point& p : points) {
       for (const AxisValue& v : axis.value()) {
         Point q = p;
-        q.labels.push_back(v.label());
-        q.values.push_back(&v);
+        (axis.pooled() ? q.replicate : q.labels).push_back(v.label());
+        q.values[a] = &v;
         next.push_back(std::move(q));
       }
     }
@@ -61,13 +77,17 @@ absl::StatusOr<std::vector<Point>> Points(const Study& study) {
 
 }  // namespace
 
+std::string TrialName(const Trial& trial) {
+  return trial.replicate.empty() ? trial.label : absl::StrCat(trial.label, " (", trial.replicate, ")");
+}
+
 absl::StatusOr<std::vector<Trial>> ExpandStudy(const Study& study) {
   absl::StatusOr<std::vector<Point>> points = Points(study);
   if (!points.ok()) return points.status();
   std::vector<uint64_t> seeds(study.seed().begin(), study.seed().end());
   if (seeds.empty()) seeds.push_back(study.base().seed());
   std::vector<Trial> trials;
-  std::map<std::string, std::string> label_of_id;
+  std::map<std::string, std::string> name_of_id;
   for (const Point& point : *points) {
     Experiment experiment = study.base();
     for (const AxisValue* value : point.values) MergeReplacingRepeated(value->set(), &experiment);
@@ -79,14 +99,16 @@ absl::StatusOr<std::vector<Trial>> ExpandStudy(const Study& study) {
     for (uint64_t seed : seeds) {
       Trial trial;
       trial.label = label;
+      trial.replicate = absl::StrJoin(point.replicate, " / ");
       trial.seed = seed;
       trial.experiment = experiment;
       trial.experiment.set_seed(seed);
       trial.id = TrialId(trial.experiment);
-      auto [it, inserted] = label_of_id.emplace(trial.id, label);
+      const std::string name = TrialName(trial);
+      auto [it, inserted] = name_of_id.emplace(trial.id, name);
       if (!inserted) {
         // Names are presentation only: two labels for one experiment are a mistake.
-        return absl::InvalidArgumentError(absl::StrCat("trials '", it->second, "' and '", label,
+        return absl::InvalidArgumentError(absl::StrCat("trials '", it->second, "' and '", name,
                                                        "' are the same experiment (seed ", seed,
                                                        ")"));
       }

@@ -13,15 +13,20 @@ namespace nerve_mtl::study {
 
 struct Trial {
   std::string id;     // TrialId(experiment): names its result directory.
-  std::string label;  // The axes' labels joined by " / "; the same for every seed.
+  std::string label;  // The row: non-pooled axes' labels joined by " / "; the same for every seed.
+  std::string replicate;  // The pooled axes' labels ("fold 2"), empty without pooled axes.
   uint64_t seed = 0;
   Experiment experiment;  // Base, axis values merged in order, name = label, seed set.
 };
 
+// "label (replicate)", or the label alone without pooled axes: a trial in messages, seed aside.
+std::string TrialName(const Trial& trial);
+
 // Expands a study into trials: grid points in axis order (first axis slowest), each over the
 // seeds (the base experiment's seed when none are listed). Deterministic. Every trial is
 // validated; an invalid one fails the whole expansion naming the trial, as do two grid points
-// that resolve to the same experiment.
+// that resolve to the same experiment. Grid points that differ only in pooled axes share a
+// label; one row's trials then follow each other (pooled axes are iterated fastest).
 absl::StatusOr<std::vector<Trial>> ExpandStudy(const Study& study);
 
 // Parses "i/n" (0 <= i < n).

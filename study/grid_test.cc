@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "absl/strings/str_cat.h"
 #include "common/textproto.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -56,6 +57,57 @@ TEST(GridTest, ProductOverSeedsInAxisOrder) {
   // Deterministic: the same study gives the same IDs in the same order.
   absl::StatusOr<std::vector<Trial>> again = ExpandStudy(Parse(kProduct));
   for (size_t i = 0; i < trials->size(); ++i) EXPECT_EQ((*trials)[i].id, (*again)[i].id);
+}
+
+// Cross-validation as the default study runs it: the fold axis comes first in the file but is
+// pooled, so the rows are the variants, each with 2 folds x 2 seeds, in one run of the grid.
+constexpr char kPooled[] = R"pb(
+  base {
+    model { name: "quicknat" }
+    data { split { kfold { folds: 2 val_patients: 1 } } }
+  }
+  axis {
+    name: "fold"
+    pooled: true
+    value { label: "fold 0" set { data { split { kfold { folds: 2 fold: 0 val_patients: 1 } } } } }
+    value { label: "fold 1" set { data { split { kfold { folds: 2 fold: 1 val_patients: 1 } } } } }
+  }
+  axis {
+    name: "variant"
+    value { label: "QuickNAT" set { model { filters: 8 } } }
+    value { label: "wide" set { model { filters: 16 } } }
+  }
+  seed: 0
+  seed: 1
+)pb";
+
+TEST(GridTest, PooledAxesAreReplicatesOfOneRow) {
+  absl::StatusOr<std::vector<Trial>> trials = ExpandStudy(Parse(kPooled));
+  ASSERT_TRUE(trials.ok()) << trials.status();
+  ASSERT_EQ(trials->size(), 2u * 2u * 2u);
+  std::vector<std::string> rows, replicates;
+  std::vector<int> folds, filters;
+  std::set<std::string> ids;
+  for (const Trial& t : *trials) {
+    rows.push_back(t.label);
+    replicates.push_back(absl::StrCat(t.replicate, " s", t.seed));
+    folds.push_back(t.experiment.data().split().kfold().fold());
+    filters.push_back(t.experiment.model().filters());
+    EXPECT_EQ(t.experiment.name(), t.label);
+    ids.insert(t.id);
+  }
+  EXPECT_THAT(rows, ElementsAre("QuickNAT", "QuickNAT", "QuickNAT", "QuickNAT", "wide", "wide",
+                                "wide", "wide"));
+  EXPECT_THAT(replicates, ElementsAre("fold 0 s0", "fold 0 s1", "fold 1 s0", "fold 1 s1",
+                                      "fold 0 s0", "fold 0 s1", "fold 1 s0", "fold 1 s1"));
+  EXPECT_THAT(folds, ElementsAre(0, 0, 1, 1, 0, 0, 1, 1)) << "the fold value is merged";
+  EXPECT_THAT(filters, ElementsAre(8, 8, 8, 8, 16, 16, 16, 16));
+  EXPECT_EQ(ids.size(), trials->size()) << "folds are distinct experiments";
+
+  Study zipped = Parse(kPooled);
+  zipped.set_combine(ZIP);
+  EXPECT_THAT(ExpandStudy(zipped).status().message(),
+              HasSubstr("study.axis[0] (fold) is pooled, which needs combine PRODUCT"));
 }
 
 TEST(GridTest, ZipPairsValues) {

@@ -108,30 +108,48 @@ absl::StatusOr<StudyPlan> PrepareStudy(const Study& study) {
   if (!trials.ok()) return trials.status();
   StudyPlan plan;
   plan.trials = *std::move(trials);
-  // One experiment per row (its first seed), grouped by data spec so each loads once.
-  std::vector<const Trial*> rows;
-  std::map<std::string, std::vector<int>> rows_of_data;
-  for (const Trial& trial : plan.trials) {
-    if (!rows.empty() && rows.back()->label == trial.label) continue;
-    rows_of_data[StableHash(trial.experiment.data())].push_back(static_cast<int>(rows.size()));
-    rows.push_back(&trial);
+  // One experiment per row and replicate (its first seed; the replicates of a row are its
+  // folds), grouped by data spec so each distinct one loads and splits once.
+  struct Check {
+    const Trial* trial;
+    int row;
+  };
+  std::vector<Check> checks;
+  std::map<std::string, std::vector<int>> checks_of_data;
+  int rows = 0;
+  for (size_t t = 0; t < plan.trials.size(); ++t) {
+    const Trial& trial = plan.trials[t];
+    if (t > 0 && plan.trials[t - 1].label != trial.label) ++rows;
+    if (t > 0 && plan.trials[t - 1].label == trial.label &&
+        plan.trials[t - 1].replicate == trial.replicate) {
+      continue;  // Another seed of the same replicate.
+    }
+    checks_of_data[StableHash(trial.experiment.data())].push_back(static_cast<int>(checks.size()));
+    checks.push_back({&trial, rows});
   }
-  plan.rows.resize(rows.size());
-  for (const auto& [hash, members] : rows_of_data) {
-    const Trial& first = *rows[members[0]];
+  std::vector<std::map<int, RowFacts>> by_check(plan.trials.empty() ? 0 : rows + 1);
+  for (const auto& [hash, members] : checks_of_data) {
+    const Trial& first = *checks[members[0]].trial;
     absl::StatusOr<data::LoadedData> data = data::LoadData(first.experiment.data());
     if (!data.ok()) {
       return absl::InvalidArgumentError(
-          absl::StrCat("trial '", first.label, "': ", data.status().message()));
+          absl::StrCat("trial '", TrialName(first), "': ", data.status().message()));
     }
-    for (int row : members) {
-      absl::StatusOr<RowFacts> facts = CheckExperiment(rows[row]->experiment, *data);
+    for (int c : members) {
+      absl::StatusOr<RowFacts> facts = CheckExperiment(checks[c].trial->experiment, *data);
       if (!facts.ok()) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("trial '", rows[row]->label, "': ", facts.status().message()));
+        return absl::InvalidArgumentError(absl::StrCat("trial '", TrialName(*checks[c].trial),
+                                                       "': ", facts.status().message()));
       }
-      plan.rows[row] = *std::move(facts);
+      by_check[checks[c].row].emplace(c, *std::move(facts));
     }
+  }
+  // A row's facts are its first replicate's, with every replicate's baselines pooled.
+  for (std::map<int, RowFacts>& replicates : by_check) {
+    RowFacts row = replicates.begin()->second;
+    row.baselines.clear();
+    for (auto& [c, facts] : replicates) PoolBaselines(std::move(facts.baselines), &row.baselines);
+    plan.rows.push_back(std::move(row));
   }
   for (const RowFacts& row : plan.rows) {
     const RowFacts& first = plan.rows[0];

@@ -132,7 +132,7 @@ TEST(PreflightTest, AThresholdAtATrivialBaselineIsRefusedAndOneAboveIsKept) {
   ASSERT_TRUE(plan.ok()) << plan.status();
   double majority = 0;
   for (const Baseline& b : plan->rows[1].baselines) {
-    majority = std::max(majority, b.result.test().accuracy());
+    majority = std::max(majority, b.results.front().test().accuracy());
   }
   Study study = Tiny();
   Threshold* t = study.add_threshold();

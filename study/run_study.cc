@@ -37,6 +37,9 @@
 
 ABSL_FLAG(std::string, study, "", "Study text proto (study/study.proto)");
 ABSL_FLAG(std::string, results, "", "Results directory (trials/, pretrained/)");
+ABSL_FLAG(std::vector<std::string>, reuse, {},
+          "Other studies' results directories, comma-separated: trials with the same id and an "
+          "OK result there are copied, not trained");
 ABSL_FLAG(std::string, report, "", "Tables and plots directory; empty: <results>/report");
 ABSL_FLAG(std::string, shard, "0/1", "Run share i of n of the trials");
 ABSL_FLAG(bool, check, false,
@@ -104,6 +107,9 @@ absl::StatusOr<Job> Prepare() {
     return absl::InvalidArgumentError(absl::StrCat(study_path, ": ", plan.status().message()));
   }
   job.plan = *std::move(plan);
+  for (const std::string& dir : absl::GetFlag(FLAGS_reuse)) {
+    job.options.reuse_dirs.push_back(ResolveUserPath(dir));
+  }
   job.check = absl::GetFlag(FLAGS_check);
   job.results = ResolveUserPath(absl::GetFlag(FLAGS_results));
   if (job.check) job.results += "-check";

@@ -9,6 +9,7 @@
 #include "absl/strings/str_format.h"
 #include "common/files.h"
 #include "common/progress.h"
+#include "common/textproto.h"
 #include "study/grid.h"
 #include "study/preflight.h"
 #include "study/result.pb.h"
@@ -23,6 +24,42 @@ namespace fs = std::filesystem;
 double Now() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
       .count();
+}
+
+// Copies the OK trial `id` from the first of `from` that has it into `dir`: its top-level files,
+// the result last and each written atomically, so an interrupted copy never looks finished.
+// Returns false when no directory has it.
+absl::StatusOr<bool> Reuse(const std::vector<std::string>& from, const std::string& id,
+                           const fs::path& dir) {
+  for (const std::string& other : from) {
+    const fs::path source = fs::path(other) / "trials" / id;
+    Result result;
+    if (!fs::exists(source / "result.textproto") ||
+        !ReadTextProtoFile((source / "result.textproto").string(), &result).ok() ||
+        result.status() != Result::OK) {
+      continue;
+    }
+    std::error_code error;
+    fs::create_directories(dir, error);
+    if (error) return absl::InternalError(absl::StrCat(dir.string(), ": ", error.message()));
+    std::vector<fs::path> files;
+    for (const auto& entry : fs::directory_iterator(source)) {
+      const std::string name = entry.path().filename().string();
+      if (entry.is_regular_file() && name != "result.textproto" && name != "checkpoint.pt") {
+        files.push_back(entry.path());
+      }
+    }
+    files.push_back(source / "result.textproto");
+    for (const fs::path& file : files) {
+      absl::StatusOr<std::string> bytes = ReadFile(file.string());
+      if (!bytes.ok()) return bytes.status();
+      if (absl::Status s = WriteFileAtomically((dir / file.filename()).string(), *bytes); !s.ok()) {
+        return s;
+      }
+    }
+    return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -47,6 +84,15 @@ absl::StatusOr<RunSummary> RunTrials(const Study& study, const std::vector<Trial
       ++summary.skipped;
       continue;
     }
+    absl::StatusOr<bool> reused = Reuse(options.reuse_dirs, trial.id, dir);
+    if (!reused.ok()) return reused.status();
+    if (*reused) {
+      ++summary.reused;
+      *options.log << absl::StrFormat("[trial %d/%d] %s (seed %d, %s) reused from another study",
+                                      k + 1, trials.size(), TrialName(trial), trial.seed, trial.id)
+                   << std::endl;
+      continue;
+    }
     // ETA from the trials trained in this run; finished ones cost nothing.
     const int left = static_cast<int>(trials.size() - k);
     const std::string eta =
@@ -54,7 +100,7 @@ absl::StatusOr<RunSummary> RunTrials(const Study& study, const std::vector<Trial
                             : "?";
     *options.log << absl::StrFormat("[trial %d/%d] %s (seed %d, %s)  done %d, skipped %d, "
                                     "failed %d  elapsed %s ETA %s",
-                                    k + 1, trials.size(), trial.label, trial.seed, trial.id,
+                                    k + 1, trials.size(), TrialName(trial), trial.seed, trial.id,
                                     summary.trained, summary.skipped, summary.failed,
                                     Progress::FormatDuration(Now() - start), eta)
                  << std::endl;
@@ -77,7 +123,7 @@ absl::StatusOr<RunSummary> RunTrials(const Study& study, const std::vector<Trial
       *failed.mutable_experiment() = ResolveExperiment(trial.experiment);
       result = failed;
       ++summary.failed;
-      *options.log << "[trial " << k + 1 << "/" << trials.size() << "] " << trial.label
+      *options.log << "[trial " << k + 1 << "/" << trials.size() << "] " << TrialName(trial)
                    << " FAILED: " << failed.failure() << std::endl;
     }
     if (absl::Status s = WriteResult(dir.string(), *result); !s.ok()) return s;
@@ -86,9 +132,10 @@ absl::StatusOr<RunSummary> RunTrials(const Study& study, const std::vector<Trial
   }
   summary.seconds = Now() - start;
   *options.log << absl::StrFormat("study %s: %d trials, %d trained (%d failed), %d already done, "
-                                  "%s",
+                                  "%d reused, %s",
                                   study.name(), summary.trials, summary.trained, summary.failed,
-                                  summary.skipped, Progress::FormatDuration(summary.seconds))
+                                  summary.skipped, summary.reused,
+                                  Progress::FormatDuration(summary.seconds))
                << std::endl;
   return summary;
 }

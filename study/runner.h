@@ -16,6 +16,10 @@ struct RunOptions {
   // Results go to <results_dir>/trials/<trial id>/, pretrained branches to
   // <results_dir>/pretrained/.
   std::string results_dir;
+  // Other studies' results directories: a trial not yet in results_dir whose id has an OK result
+  // in one of them is copied, not trained (the id names the whole resolved experiment, so a
+  // strategies study shares the default study's single-task baselines).
+  std::vector<std::string> reuse_dirs;
   int shard_index = 0;
   int shard_count = 1;
   std::ostream* log = &std::cerr;
@@ -27,12 +31,14 @@ struct RunOptions {
 struct RunSummary {
   int trials = 0;   // In this shard.
   int skipped = 0;  // Already had a result (finished or failed).
+  int reused = 0;   // Copied from RunOptions::reuse_dirs.
   int trained = 0;
   int failed = 0;
   double seconds = 0.0;
 };
 
-// Runs the shard's share of `trials` in grid order. A trial with a result file is skipped, so a
+// Runs the shard's share of `trials` in grid order. A trial with a result file is skipped (one
+// in a reuse directory is copied), so a
 // killed run loses nothing when rerun (an interrupted trial resumes from its checkpoint). A trial
 // that fails (non-finite loss, unreadable data) gets a result with status FAILED and its reason,
 // and the grid goes on. `trials` should have passed PrepareStudy (preflight.h).

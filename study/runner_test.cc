@@ -104,6 +104,30 @@ TEST(RunnerTest, ShardsMergeIntoTheWholeGrid) {
               HasSubstr("/nothing/trials: not a results directory"));
 }
 
+// The strategies study's baselines: a trial with an OK result in another study's directory is
+// copied byte for byte, not trained; a failed one there trains again.
+TEST(RunnerTest, OkTrialsOfAnotherStudyAreReusedFailedOnesRetrain) {
+  std::ostringstream log;
+  ASSERT_TRUE(RunStudy(Parse(), Options("source", &log)).ok());
+  RunOptions options = Options("reusing", &log);
+  options.reuse_dirs = {Options("source", &log).results_dir};
+  absl::StatusOr<RunSummary> summary = RunStudy(Parse(), options);
+  ASSERT_TRUE(summary.ok()) << summary.status();
+  EXPECT_EQ(summary->reused, 2);   // The two seeds of "good".
+  EXPECT_EQ(summary->trained, 2);  // The two of "overflow", failed in the source too.
+  EXPECT_THAT(log.str(), HasSubstr("reused from another study"));
+  for (const auto& entry : fs::directory_iterator(options.reuse_dirs[0] + "/trials")) {
+    const fs::path copy = fs::path(options.results_dir) / "trials" / entry.path().filename();
+    std::ifstream a(entry.path() / "result.textproto"), b(copy / "result.textproto");
+    std::stringstream text_a, text_b;
+    text_a << a.rdbuf();
+    text_b << b.rdbuf();
+    if (text_a.str().find("status: OK") == std::string::npos) continue;  // Retrained.
+    EXPECT_EQ(text_a.str(), text_b.str()) << copy;
+    EXPECT_TRUE(fs::exists(copy / "best_model.pt")) << "the weights come along";
+  }
+}
+
 void WriteResultFile(const std::string& dir, const std::string& trial, const std::string& text) {
   fs::create_directories(dir + "/trials/" + trial);
   std::ofstream(dir + "/trials/" + trial + "/result.textproto") << text;

@@ -2,6 +2,8 @@
 // command that runs it and how long it takes.
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <set>
 #include <sstream>
 #include <string>
 #include <utility>
@@ -52,9 +54,8 @@ StudyPlan Prepare(const std::string& path, Study* study) {
   return plan.ok() ? *plan : StudyPlan();
 }
 
-// The default study holds every row to a bound on each of its tasks' test metrics but the two
-// rows whose accuracy sits at the trivial baseline; the smoke study every task but its multitask
-// rows' classification (the study files say why).
+// The default study holds every row to a bound on each of its tasks' test metrics; the smoke
+// study every task but its multitask rows' classification (the study file says why).
 TEST(StudiesTest, SmokeAndDefaultHaveAThresholdForEveryRowAndTask) {
   for (const char* path : {"study/studies/smoke.textproto", "study/studies/default.textproto"}) {
     const bool smoke = std::string(path).find("smoke") != std::string::npos;
@@ -66,10 +67,6 @@ TEST(StudiesTest, SmokeAndDefaultHaveAThresholdForEveryRowAndTask) {
            {std::pair{row.segments, "test.dice"}, std::pair{row.classifies, "test.accuracy"}}) {
         if (!task) continue;
         if (smoke && row.segments && std::string(metric) == "test.accuracy") continue;
-        if (!smoke && std::string(metric) == "test.accuracy" &&
-            (row.label == "QuickFCN / DWA" || row.label == "SoftQuickFCN / linear")) {
-          continue;
-        }
         bool covered = false;
         for (const Threshold& t : study.threshold()) {
           covered |= (t.trial() == "*" || t.trial() == row.label) && t.metric() == metric;
@@ -100,7 +97,7 @@ TEST(StudiesTest, ThresholdsCatchModelsThatIgnoreTheirInput) {
       for (const Baseline& b : row.baselines) {
         ++broken;
         absl::StatusOr<std::vector<std::string>> violations =
-            CheckThresholds(thresholds_of_row, {b.result});
+            CheckThresholds(thresholds_of_row, b.results);
         ASSERT_TRUE(violations.ok()) << violations.status();
         EXPECT_FALSE(violations->empty())
             << path << ": '" << row.label << "' " << b.description << " passes every threshold";
@@ -109,6 +106,26 @@ TEST(StudiesTest, ThresholdsCatchModelsThatIgnoreTheirInput) {
     }
     EXPECT_GT(broken, 0) << path;
   }
+}
+
+// //study:strategies copies the default study's trials of the rows they share instead of
+// training them: that holds only while both studies expand those rows to the same trial ids
+// (same base, folds and seeds), and every default trial of such a row is one of them.
+TEST(StudiesTest, TheStrategiesStudySharesTheDefaultStudysTrials) {
+  Study default_study, strategies;
+  const StudyPlan a = Prepare("study/studies/default.textproto", &default_study);
+  const StudyPlan b = Prepare("study/studies/strategies.textproto", &strategies);
+  std::map<std::string, std::set<std::string>> ids_a, ids_b;
+  for (const Trial& t : a.trials) ids_a[t.label].insert(t.id);
+  for (const Trial& t : b.trials) ids_b[t.label].insert(t.id);
+  int shared = 0;
+  for (const auto& [label, ids] : ids_b) {
+    if (ids_a.count(label) == 0) continue;
+    EXPECT_EQ(ids, ids_a[label]) << label;
+    ++shared;
+  }
+  EXPECT_GE(shared, 3) << "QuickNAT, ResNet-18 and QuickFCN / linear at least";
+  EXPECT_EQ(ids_b["QuickNAT"].size(), 8u) << "4 folds x 2 seeds";
 }
 
 }  // namespace

@@ -64,6 +64,18 @@ absl::StatusOr<std::optional<double>> MetricValue(const Result& result, const st
   }
 }
 
+absl::StatusOr<std::optional<double>> MeanMetricValue(const std::vector<Result>& results,
+                                                      const std::string& metric) {
+  double sum = 0.0;
+  for (const Result& r : results) {
+    absl::StatusOr<std::optional<double>> value = MetricValue(r, metric);
+    if (!value.ok() || !value->has_value()) return value;
+    sum += **value;
+  }
+  if (results.empty()) return std::nullopt;
+  return sum / static_cast<double>(results.size());
+}
+
 absl::Status ValidateThresholds(const Study& study, const std::vector<RowBaselines>& rows) {
   std::vector<std::string> labels;
   for (const RowBaselines& row : rows) labels.push_back(row.label);
@@ -85,7 +97,7 @@ absl::Status ValidateThresholds(const Study& study, const std::vector<RowBaselin
       if (threshold.trial() != "*" && threshold.trial() != row.label) continue;
       for (const Baseline& baseline : row.baselines) {
         absl::StatusOr<std::optional<double>> value =
-            MetricValue(baseline.result, threshold.metric());
+            MeanMetricValue(baseline.results, threshold.metric());
         if (!value.ok())
           return absl::InvalidArgumentError(absl::StrCat(name, ": ", value.status().message()));
         if (!value->has_value()) {
@@ -95,7 +107,7 @@ absl::Status ValidateThresholds(const Study& study, const std::vector<RowBaselin
         }
         ++covered;
         absl::StatusOr<std::vector<std::string>> violations =
-            CheckThresholds(only, {baseline.result});
+            CheckThresholds(only, baseline.results);
         if (!violations.ok())
           return absl::InvalidArgumentError(
               absl::StrCat(name, ": ", violations.status().message()));
@@ -155,7 +167,7 @@ absl::StatusOr<std::vector<std::string>> CheckThresholds(const Study& study,
       const double mean = sum / ok;
       if (!(mean >= threshold.min())) {
         violations.push_back(absl::StrFormat("%s: %s = %.4f is below its bound %.4f (mean of %d "
-                                             "seeds)",
+                                             "trials)",
                                              label, threshold.metric(), mean, threshold.min(), ok));
       }
     }

@@ -12,9 +12,9 @@
 
 namespace nerve_mtl::study {
 
-// Checks the study's thresholds against results: the mean over a row's successful seeds of
-// each metric must reach its bound. Returns one line per violation, e.g.
-// "QuickNAT: test.dice = 0.4120 is below its bound 0.5000 (mean of 3 seeds)"; a row with no
+// Checks the study's thresholds against results: the mean over a row's successful trials (seeds
+// and folds) of each metric must reach its bound. Returns one line per violation, e.g.
+// "QuickNAT: test.dice = 0.4120 is below its bound 0.5000 (mean of 3 trials)"; a row with no
 // successful result violates every threshold on it. An unknown metric, or a trial label with no
 // results at all, is an error naming the threshold.
 absl::StatusOr<std::vector<std::string>> CheckThresholds(const Study& study,
@@ -23,6 +23,10 @@ absl::StatusOr<std::vector<std::string>> CheckThresholds(const Study& study,
 // The value of a threshold metric ("test.dice", ...) in a result; nullopt when the result's model
 // lacks the metric's task. An unknown metric is an error.
 absl::StatusOr<std::optional<double>> MetricValue(const Result& result, const std::string& metric);
+
+// MetricValue's mean over results (a row's replicates), as CheckThresholds compares it.
+absl::StatusOr<std::optional<double>> MeanMetricValue(const std::vector<Result>& results,
+                                                      const std::string& metric);
 
 // The trivial baselines of one row of a study (baselines.h), for ValidateThresholds.
 struct RowBaselines {

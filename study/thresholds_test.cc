@@ -35,7 +35,7 @@ TEST(ThresholdsTest, MeanOverSeedsAgainstTheBound) {
   EXPECT_THAT(*CheckThresholds(WithThreshold("QuickNAT", "test.dice", 0.7), results), IsEmpty());
   EXPECT_THAT(*CheckThresholds(WithThreshold("QuickNAT", "test.dice", 0.71), results),
               ElementsAre("QuickNAT: test.dice = 0.7000 is below its bound 0.7100 (mean of 2 "
-                          "seeds)"));
+                          "trials)"));
   EXPECT_THAT(*CheckThresholds(WithThreshold("*", "test.dice", 0.5), results),
               ElementsAre(HasSubstr("QuickFCN: test.dice = 0.3000 is below")));
   // "*" skips rows without the metric's task: a classifier has no Dice.
