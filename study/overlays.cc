@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <tuple>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -60,21 +61,28 @@ absl::StatusOr<std::vector<data::Mask>> Predict(const std::string& results_dir, 
 absl::StatusOr<int> WriteDisagreementOverlays(const std::string& results_dir,
                                               const std::vector<Result>& results,
                                               const std::string& out_dir, int max_images) {
-  // (strategy, seed) -> hard and soft trials.
-  std::map<std::pair<std::string, uint64_t>, std::pair<const Result*, const Result*>> pairs;
+  // (strategy, seed, split, row label after its network) -> hard and soft trials: the same test
+  // images (one cross-validation fold) and the same weighting, "QuickFCN / linear" against
+  // "SoftQuickFCN / linear" but not the original networks' rows against those.
+  using Key = std::tuple<std::string, uint64_t, std::string, std::string>;
+  std::map<Key, std::pair<const Result*, const Result*>> pairs;
   for (const Result& r : results) {
     if (r.status() != Result::OK) continue;
     const std::string& model = r.experiment().model().name();
-    auto& pair = pairs[{r.experiment().loss().strategy(), r.experiment().seed()}];
+    const std::string& name = r.experiment().name();
+    const size_t slash = name.find(" / ");
+    auto& pair = pairs[{r.experiment().loss().strategy(), r.experiment().seed(),
+                        r.experiment().data().split().SerializeAsString(),
+                        slash == std::string::npos ? "" : name.substr(slash + 3)}];
     if (model == "quickfcn") pair.first = &r;
     if (model == "softquickfcn") pair.second = &r;
   }
   int written = 0;
-  std::map<std::string, bool> done;  // One seed per strategy: the smallest.
+  std::map<std::string, bool> done;  // One trial pair per strategy: the smallest seed and fold.
   for (const auto& [key, pair] : pairs) {
     const auto& [hard, soft] = pair;
-    if (hard == nullptr || soft == nullptr || done[key.first]) continue;
-    done[key.first] = true;
+    if (hard == nullptr || soft == nullptr || done[std::get<0>(key)]) continue;
+    done[std::get<0>(key)] = true;
     std::vector<std::string> ids;
     std::map<std::string, std::pair<int, int>> labels;  // id -> (hard, soft) predictions
     const SplitMetrics& h = hard->test();

@@ -4,7 +4,7 @@ set encoding utf8
 # train_loss
 set terminal svg size 900,540 noenhanced font 'Sans,12' background '#ffffff'
 set output 'train_loss.svg'
-set title 'Training loss (mean over seeds)'
+set title 'Training loss (mean over trials)'
 set xlabel 'epoch'
 set ylabel 'loss'
 set key outside right top
@@ -15,15 +15,11 @@ plot 'train_loss.dat' index 0 using 1:2 with linespoints title 'QuickNAT', \
      '' index 2 using 1:2 with linespoints title 'QuickFCN / linear', \
      '' index 3 using 1:2 with linespoints title 'QuickFCN / uncertainty', \
      '' index 4 using 1:2 with linespoints title 'QuickFCN / scheduled', \
-     '' index 5 using 1:2 with linespoints title 'QuickFCN / equal', \
-     '' index 6 using 1:2 with linespoints title 'QuickFCN / DWA', \
-     '' index 7 using 1:2 with linespoints title 'QuickFCN / GradNorm', \
-     '' index 8 using 1:2 with linespoints title 'QuickFCN / PCGrad', \
-     '' index 9 using 1:2 with linespoints title 'SoftQuickFCN / linear', \
-     '' index 10 using 1:2 with linespoints title 'SoftQuickFCN / uncertainty', \
-     '' index 11 using 1:2 with linespoints title 'SoftQuickFCN / scheduled', \
-     '' index 12 using 1:2 with linespoints title 'QuickFCN / original head', \
-     '' index 13 using 1:2 with linespoints title 'SoftQuickFCN / original'
+     '' index 5 using 1:2 with linespoints title 'QuickFCN / original head', \
+     '' index 6 using 1:2 with linespoints title 'SoftQuickFCN / linear', \
+     '' index 7 using 1:2 with linespoints title 'SoftQuickFCN / uncertainty', \
+     '' index 8 using 1:2 with linespoints title 'SoftQuickFCN / scheduled', \
+     '' index 9 using 1:2 with linespoints title 'SoftQuickFCN / original'
 set terminal pngcairo size 900,540 noenhanced font 'Sans,10' background '#ffffff'
 set output 'train_loss.png'
 replot
@@ -33,7 +29,7 @@ reset
 # val_dice
 set terminal svg size 900,540 noenhanced font 'Sans,12' background '#ffffff'
 set output 'val_dice.svg'
-set title 'Validation Dice (mean over seeds)'
+set title 'Validation Dice (mean over trials)'
 set xlabel 'epoch'
 set ylabel 'Dice'
 set key outside right top
@@ -43,15 +39,11 @@ plot 'val_dice.dat' index 0 using 1:2 with linespoints title 'QuickNAT', \
      '' index 1 using 1:2 with linespoints title 'QuickFCN / linear', \
      '' index 2 using 1:2 with linespoints title 'QuickFCN / uncertainty', \
      '' index 3 using 1:2 with linespoints title 'QuickFCN / scheduled', \
-     '' index 4 using 1:2 with linespoints title 'QuickFCN / equal', \
-     '' index 5 using 1:2 with linespoints title 'QuickFCN / DWA', \
-     '' index 6 using 1:2 with linespoints title 'QuickFCN / GradNorm', \
-     '' index 7 using 1:2 with linespoints title 'QuickFCN / PCGrad', \
-     '' index 8 using 1:2 with linespoints title 'SoftQuickFCN / linear', \
-     '' index 9 using 1:2 with linespoints title 'SoftQuickFCN / uncertainty', \
-     '' index 10 using 1:2 with linespoints title 'SoftQuickFCN / scheduled', \
-     '' index 11 using 1:2 with linespoints title 'QuickFCN / original head', \
-     '' index 12 using 1:2 with linespoints title 'SoftQuickFCN / original'
+     '' index 4 using 1:2 with linespoints title 'QuickFCN / original head', \
+     '' index 5 using 1:2 with linespoints title 'SoftQuickFCN / linear', \
+     '' index 6 using 1:2 with linespoints title 'SoftQuickFCN / uncertainty', \
+     '' index 7 using 1:2 with linespoints title 'SoftQuickFCN / scheduled', \
+     '' index 8 using 1:2 with linespoints title 'SoftQuickFCN / original'
 set terminal pngcairo size 900,540 noenhanced font 'Sans,10' background '#ffffff'
 set output 'val_dice.png'
 replot
@@ -61,7 +53,7 @@ reset
 # val_accuracy
 set terminal svg size 900,540 noenhanced font 'Sans,12' background '#ffffff'
 set output 'val_accuracy.svg'
-set title 'Validation accuracy (mean over seeds)'
+set title 'Validation accuracy (mean over trials)'
 set xlabel 'epoch'
 set ylabel 'accuracy'
 set key outside right top
@@ -71,15 +63,11 @@ plot 'val_accuracy.dat' index 0 using 1:2 with linespoints title 'ResNet-18', \
      '' index 1 using 1:2 with linespoints title 'QuickFCN / linear', \
      '' index 2 using 1:2 with linespoints title 'QuickFCN / uncertainty', \
      '' index 3 using 1:2 with linespoints title 'QuickFCN / scheduled', \
-     '' index 4 using 1:2 with linespoints title 'QuickFCN / equal', \
-     '' index 5 using 1:2 with linespoints title 'QuickFCN / DWA', \
-     '' index 6 using 1:2 with linespoints title 'QuickFCN / GradNorm', \
-     '' index 7 using 1:2 with linespoints title 'QuickFCN / PCGrad', \
-     '' index 8 using 1:2 with linespoints title 'SoftQuickFCN / linear', \
-     '' index 9 using 1:2 with linespoints title 'SoftQuickFCN / uncertainty', \
-     '' index 10 using 1:2 with linespoints title 'SoftQuickFCN / scheduled', \
-     '' index 11 using 1:2 with linespoints title 'QuickFCN / original head', \
-     '' index 12 using 1:2 with linespoints title 'SoftQuickFCN / original'
+     '' index 4 using 1:2 with linespoints title 'QuickFCN / original head', \
+     '' index 5 using 1:2 with linespoints title 'SoftQuickFCN / linear', \
+     '' index 6 using 1:2 with linespoints title 'SoftQuickFCN / uncertainty', \
+     '' index 7 using 1:2 with linespoints title 'SoftQuickFCN / scheduled', \
+     '' index 8 using 1:2 with linespoints title 'SoftQuickFCN / original'
 set terminal pngcairo size 900,540 noenhanced font 'Sans,10' background '#ffffff'
 set output 'val_accuracy.png'
 replot
@@ -89,7 +77,7 @@ reset
 # task_weights_quickfcn_linear
 set terminal svg size 900,540 noenhanced font 'Sans,12' background '#ffffff'
 set output 'task_weights_quickfcn_linear.svg'
-set title 'QuickFCN / linear: task weights (linear), mean over seeds'
+set title 'QuickFCN / linear: task weights (linear), mean over trials'
 set xlabel 'epoch'
 set ylabel 'weight'
 set key outside right top
@@ -106,7 +94,7 @@ reset
 # task_weights_quickfcn_uncertainty
 set terminal svg size 900,540 noenhanced font 'Sans,12' background '#ffffff'
 set output 'task_weights_quickfcn_uncertainty.svg'
-set title 'QuickFCN / uncertainty: task weights (uncertainty), mean over seeds'
+set title 'QuickFCN / uncertainty: task weights (uncertainty), mean over trials'
 set xlabel 'epoch'
 set ylabel 'weight'
 set key outside right top
@@ -123,7 +111,7 @@ reset
 # task_weights_quickfcn_scheduled
 set terminal svg size 900,540 noenhanced font 'Sans,12' background '#ffffff'
 set output 'task_weights_quickfcn_scheduled.svg'
-set title 'QuickFCN / scheduled: task weights (scheduled), mean over seeds'
+set title 'QuickFCN / scheduled: task weights (scheduled), mean over trials'
 set xlabel 'epoch'
 set ylabel 'weight'
 set key outside right top
@@ -137,70 +125,19 @@ replot
 set output
 reset
 
-# task_weights_quickfcn_equal
+# task_weights_quickfcn_original_head
 set terminal svg size 900,540 noenhanced font 'Sans,12' background '#ffffff'
-set output 'task_weights_quickfcn_equal.svg'
-set title 'QuickFCN / equal: task weights (equal), mean over seeds'
+set output 'task_weights_quickfcn_original_head.svg'
+set title 'QuickFCN / original head: task weights (linear), mean over trials'
 set xlabel 'epoch'
 set ylabel 'weight'
 set key outside right top
 set grid
 set offsets 0, 0, graph 0.05, graph 0.05
-plot 'task_weights_quickfcn_equal.dat' using 1:2 with linespoints title 'segmentation', \
+plot 'task_weights_quickfcn_original_head.dat' using 1:2 with linespoints title 'segmentation', \
      '' using 1:3 with linespoints title 'classification'
 set terminal pngcairo size 900,540 noenhanced font 'Sans,10' background '#ffffff'
-set output 'task_weights_quickfcn_equal.png'
-replot
-set output
-reset
-
-# task_weights_quickfcn_dwa
-set terminal svg size 900,540 noenhanced font 'Sans,12' background '#ffffff'
-set output 'task_weights_quickfcn_dwa.svg'
-set title 'QuickFCN / DWA: task weights (dwa), mean over seeds'
-set xlabel 'epoch'
-set ylabel 'weight'
-set key outside right top
-set grid
-set offsets 0, 0, graph 0.05, graph 0.05
-plot 'task_weights_quickfcn_dwa.dat' using 1:2 with linespoints title 'segmentation', \
-     '' using 1:3 with linespoints title 'classification'
-set terminal pngcairo size 900,540 noenhanced font 'Sans,10' background '#ffffff'
-set output 'task_weights_quickfcn_dwa.png'
-replot
-set output
-reset
-
-# task_weights_quickfcn_gradnorm
-set terminal svg size 900,540 noenhanced font 'Sans,12' background '#ffffff'
-set output 'task_weights_quickfcn_gradnorm.svg'
-set title 'QuickFCN / GradNorm: task weights (gradnorm), mean over seeds'
-set xlabel 'epoch'
-set ylabel 'weight'
-set key outside right top
-set grid
-set offsets 0, 0, graph 0.05, graph 0.05
-plot 'task_weights_quickfcn_gradnorm.dat' using 1:2 with linespoints title 'segmentation', \
-     '' using 1:3 with linespoints title 'classification'
-set terminal pngcairo size 900,540 noenhanced font 'Sans,10' background '#ffffff'
-set output 'task_weights_quickfcn_gradnorm.png'
-replot
-set output
-reset
-
-# task_weights_quickfcn_pcgrad
-set terminal svg size 900,540 noenhanced font 'Sans,12' background '#ffffff'
-set output 'task_weights_quickfcn_pcgrad.svg'
-set title 'QuickFCN / PCGrad: task weights (pcgrad), mean over seeds'
-set xlabel 'epoch'
-set ylabel 'weight'
-set key outside right top
-set grid
-set offsets 0, 0, graph 0.05, graph 0.05
-plot 'task_weights_quickfcn_pcgrad.dat' using 1:2 with linespoints title 'segmentation', \
-     '' using 1:3 with linespoints title 'classification'
-set terminal pngcairo size 900,540 noenhanced font 'Sans,10' background '#ffffff'
-set output 'task_weights_quickfcn_pcgrad.png'
+set output 'task_weights_quickfcn_original_head.png'
 replot
 set output
 reset
@@ -208,7 +145,7 @@ reset
 # task_weights_softquickfcn_linear
 set terminal svg size 900,540 noenhanced font 'Sans,12' background '#ffffff'
 set output 'task_weights_softquickfcn_linear.svg'
-set title 'SoftQuickFCN / linear: task weights (linear), mean over seeds'
+set title 'SoftQuickFCN / linear: task weights (linear), mean over trials'
 set xlabel 'epoch'
 set ylabel 'weight'
 set key outside right top
@@ -225,7 +162,7 @@ reset
 # task_weights_softquickfcn_uncertainty
 set terminal svg size 900,540 noenhanced font 'Sans,12' background '#ffffff'
 set output 'task_weights_softquickfcn_uncertainty.svg'
-set title 'SoftQuickFCN / uncertainty: task weights (uncertainty), mean over seeds'
+set title 'SoftQuickFCN / uncertainty: task weights (uncertainty), mean over trials'
 set xlabel 'epoch'
 set ylabel 'weight'
 set key outside right top
@@ -242,7 +179,7 @@ reset
 # task_weights_softquickfcn_scheduled
 set terminal svg size 900,540 noenhanced font 'Sans,12' background '#ffffff'
 set output 'task_weights_softquickfcn_scheduled.svg'
-set title 'SoftQuickFCN / scheduled: task weights (scheduled), mean over seeds'
+set title 'SoftQuickFCN / scheduled: task weights (scheduled), mean over trials'
 set xlabel 'epoch'
 set ylabel 'weight'
 set key outside right top
@@ -256,27 +193,10 @@ replot
 set output
 reset
 
-# task_weights_quickfcn_original_head
-set terminal svg size 900,540 noenhanced font 'Sans,12' background '#ffffff'
-set output 'task_weights_quickfcn_original_head.svg'
-set title 'QuickFCN / original head: task weights (linear), mean over seeds'
-set xlabel 'epoch'
-set ylabel 'weight'
-set key outside right top
-set grid
-set offsets 0, 0, graph 0.05, graph 0.05
-plot 'task_weights_quickfcn_original_head.dat' using 1:2 with linespoints title 'segmentation', \
-     '' using 1:3 with linespoints title 'classification'
-set terminal pngcairo size 900,540 noenhanced font 'Sans,10' background '#ffffff'
-set output 'task_weights_quickfcn_original_head.png'
-replot
-set output
-reset
-
 # task_weights_softquickfcn_original
 set terminal svg size 900,540 noenhanced font 'Sans,12' background '#ffffff'
 set output 'task_weights_softquickfcn_original.svg'
-set title 'SoftQuickFCN / original: task weights (linear), mean over seeds'
+set title 'SoftQuickFCN / original: task weights (linear), mean over trials'
 set xlabel 'epoch'
 set ylabel 'weight'
 set key outside right top
@@ -293,7 +213,7 @@ reset
 # cross_stitch_softquickfcn_linear
 set terminal svg size 900,540 noenhanced font 'Sans,12' background '#ffffff'
 set output 'cross_stitch_softquickfcn_linear.svg'
-set title 'SoftQuickFCN / linear: cross-stitch alpha (channel mean, mean over seeds)'
+set title 'SoftQuickFCN / linear: cross-stitch alpha (channel mean, mean over trials)'
 set xlabel 'epoch'
 set ylabel 'alpha'
 set key outside right top
@@ -324,7 +244,7 @@ reset
 # cross_stitch_softquickfcn_uncertainty
 set terminal svg size 900,540 noenhanced font 'Sans,12' background '#ffffff'
 set output 'cross_stitch_softquickfcn_uncertainty.svg'
-set title 'SoftQuickFCN / uncertainty: cross-stitch alpha (channel mean, mean over seeds)'
+set title 'SoftQuickFCN / uncertainty: cross-stitch alpha (channel mean, mean over trials)'
 set xlabel 'epoch'
 set ylabel 'alpha'
 set key outside right top
@@ -355,7 +275,7 @@ reset
 # cross_stitch_softquickfcn_scheduled
 set terminal svg size 900,540 noenhanced font 'Sans,12' background '#ffffff'
 set output 'cross_stitch_softquickfcn_scheduled.svg'
-set title 'SoftQuickFCN / scheduled: cross-stitch alpha (channel mean, mean over seeds)'
+set title 'SoftQuickFCN / scheduled: cross-stitch alpha (channel mean, mean over trials)'
 set xlabel 'epoch'
 set ylabel 'alpha'
 set key outside right top
@@ -386,7 +306,7 @@ reset
 # cross_stitch_softquickfcn_original
 set terminal svg size 900,540 noenhanced font 'Sans,12' background '#ffffff'
 set output 'cross_stitch_softquickfcn_original.svg'
-set title 'SoftQuickFCN / original: cross-stitch alpha (channel mean, mean over seeds)'
+set title 'SoftQuickFCN / original: cross-stitch alpha (channel mean, mean over trials)'
 set xlabel 'epoch'
 set ylabel 'alpha'
 set key outside right top
@@ -417,19 +337,19 @@ reset
 # confusion_resnet_18
 set terminal svg size 900,540 noenhanced font 'Sans,12' background '#ffffff'
 set output 'confusion_resnet_18.svg'
-set title 'ResNet-18: test confusion matrix, 3 seeds summed'
+set title 'ResNet-18: test confusion matrix, 8 seeds summed'
 set xlabel 'predicted'
 set ylabel 'true'
 set xtics ('0' 0, '1' 1, '2' 2)
 set ytics ('0' 0, '1' 1, '2' 2)
 set xrange [-0.5:2.5]
 set yrange [2.5:-0.5]
-set cbrange [0:14]
+set cbrange [0:142]
 set palette defined (0 '#ffffff', 1 '#08519c')
 set size square
 unset key
 plot 'confusion_resnet_18.dat' matrix with image pixels, \
-     '' matrix using 1:2:(sprintf('%d', int($3))):($3 > 7 ? 0xffffff : 0x000000) with labels textcolor rgb variable
+     '' matrix using 1:2:(sprintf('%d', int($3))):($3 > 71 ? 0xffffff : 0x000000) with labels textcolor rgb variable
 set terminal pngcairo size 900,540 noenhanced font 'Sans,10' background '#ffffff'
 set output 'confusion_resnet_18.png'
 replot
@@ -439,19 +359,19 @@ reset
 # confusion_quickfcn_linear
 set terminal svg size 900,540 noenhanced font 'Sans,12' background '#ffffff'
 set output 'confusion_quickfcn_linear.svg'
-set title 'QuickFCN / linear: test confusion matrix, 3 seeds summed'
+set title 'QuickFCN / linear: test confusion matrix, 8 seeds summed'
 set xlabel 'predicted'
 set ylabel 'true'
 set xtics ('0' 0, '1' 1, '2' 2)
 set ytics ('0' 0, '1' 1, '2' 2)
 set xrange [-0.5:2.5]
 set yrange [2.5:-0.5]
-set cbrange [0:11]
+set cbrange [0:153]
 set palette defined (0 '#ffffff', 1 '#08519c')
 set size square
 unset key
 plot 'confusion_quickfcn_linear.dat' matrix with image pixels, \
-     '' matrix using 1:2:(sprintf('%d', int($3))):($3 > 5.5 ? 0xffffff : 0x000000) with labels textcolor rgb variable
+     '' matrix using 1:2:(sprintf('%d', int($3))):($3 > 76.5 ? 0xffffff : 0x000000) with labels textcolor rgb variable
 set terminal pngcairo size 900,540 noenhanced font 'Sans,10' background '#ffffff'
 set output 'confusion_quickfcn_linear.png'
 replot
@@ -461,19 +381,19 @@ reset
 # confusion_quickfcn_uncertainty
 set terminal svg size 900,540 noenhanced font 'Sans,12' background '#ffffff'
 set output 'confusion_quickfcn_uncertainty.svg'
-set title 'QuickFCN / uncertainty: test confusion matrix, 3 seeds summed'
+set title 'QuickFCN / uncertainty: test confusion matrix, 8 seeds summed'
 set xlabel 'predicted'
 set ylabel 'true'
 set xtics ('0' 0, '1' 1, '2' 2)
 set ytics ('0' 0, '1' 1, '2' 2)
 set xrange [-0.5:2.5]
 set yrange [2.5:-0.5]
-set cbrange [0:18]
+set cbrange [0:159]
 set palette defined (0 '#ffffff', 1 '#08519c')
 set size square
 unset key
 plot 'confusion_quickfcn_uncertainty.dat' matrix with image pixels, \
-     '' matrix using 1:2:(sprintf('%d', int($3))):($3 > 9 ? 0xffffff : 0x000000) with labels textcolor rgb variable
+     '' matrix using 1:2:(sprintf('%d', int($3))):($3 > 79.5 ? 0xffffff : 0x000000) with labels textcolor rgb variable
 set terminal pngcairo size 900,540 noenhanced font 'Sans,10' background '#ffffff'
 set output 'confusion_quickfcn_uncertainty.png'
 replot
@@ -483,109 +403,43 @@ reset
 # confusion_quickfcn_scheduled
 set terminal svg size 900,540 noenhanced font 'Sans,12' background '#ffffff'
 set output 'confusion_quickfcn_scheduled.svg'
-set title 'QuickFCN / scheduled: test confusion matrix, 3 seeds summed'
+set title 'QuickFCN / scheduled: test confusion matrix, 8 seeds summed'
 set xlabel 'predicted'
 set ylabel 'true'
 set xtics ('0' 0, '1' 1, '2' 2)
 set ytics ('0' 0, '1' 1, '2' 2)
 set xrange [-0.5:2.5]
 set yrange [2.5:-0.5]
-set cbrange [0:19]
+set cbrange [0:151]
 set palette defined (0 '#ffffff', 1 '#08519c')
 set size square
 unset key
 plot 'confusion_quickfcn_scheduled.dat' matrix with image pixels, \
-     '' matrix using 1:2:(sprintf('%d', int($3))):($3 > 9.5 ? 0xffffff : 0x000000) with labels textcolor rgb variable
+     '' matrix using 1:2:(sprintf('%d', int($3))):($3 > 75.5 ? 0xffffff : 0x000000) with labels textcolor rgb variable
 set terminal pngcairo size 900,540 noenhanced font 'Sans,10' background '#ffffff'
 set output 'confusion_quickfcn_scheduled.png'
 replot
 set output
 reset
 
-# confusion_quickfcn_equal
+# confusion_quickfcn_original_head
 set terminal svg size 900,540 noenhanced font 'Sans,12' background '#ffffff'
-set output 'confusion_quickfcn_equal.svg'
-set title 'QuickFCN / equal: test confusion matrix, 3 seeds summed'
+set output 'confusion_quickfcn_original_head.svg'
+set title 'QuickFCN / original head: test confusion matrix, 8 seeds summed'
 set xlabel 'predicted'
 set ylabel 'true'
 set xtics ('0' 0, '1' 1, '2' 2)
 set ytics ('0' 0, '1' 1, '2' 2)
 set xrange [-0.5:2.5]
 set yrange [2.5:-0.5]
-set cbrange [0:13]
+set cbrange [0:148]
 set palette defined (0 '#ffffff', 1 '#08519c')
 set size square
 unset key
-plot 'confusion_quickfcn_equal.dat' matrix with image pixels, \
-     '' matrix using 1:2:(sprintf('%d', int($3))):($3 > 6.5 ? 0xffffff : 0x000000) with labels textcolor rgb variable
+plot 'confusion_quickfcn_original_head.dat' matrix with image pixels, \
+     '' matrix using 1:2:(sprintf('%d', int($3))):($3 > 74 ? 0xffffff : 0x000000) with labels textcolor rgb variable
 set terminal pngcairo size 900,540 noenhanced font 'Sans,10' background '#ffffff'
-set output 'confusion_quickfcn_equal.png'
-replot
-set output
-reset
-
-# confusion_quickfcn_dwa
-set terminal svg size 900,540 noenhanced font 'Sans,12' background '#ffffff'
-set output 'confusion_quickfcn_dwa.svg'
-set title 'QuickFCN / DWA: test confusion matrix, 3 seeds summed'
-set xlabel 'predicted'
-set ylabel 'true'
-set xtics ('0' 0, '1' 1, '2' 2)
-set ytics ('0' 0, '1' 1, '2' 2)
-set xrange [-0.5:2.5]
-set yrange [2.5:-0.5]
-set cbrange [0:10]
-set palette defined (0 '#ffffff', 1 '#08519c')
-set size square
-unset key
-plot 'confusion_quickfcn_dwa.dat' matrix with image pixels, \
-     '' matrix using 1:2:(sprintf('%d', int($3))):($3 > 5 ? 0xffffff : 0x000000) with labels textcolor rgb variable
-set terminal pngcairo size 900,540 noenhanced font 'Sans,10' background '#ffffff'
-set output 'confusion_quickfcn_dwa.png'
-replot
-set output
-reset
-
-# confusion_quickfcn_gradnorm
-set terminal svg size 900,540 noenhanced font 'Sans,12' background '#ffffff'
-set output 'confusion_quickfcn_gradnorm.svg'
-set title 'QuickFCN / GradNorm: test confusion matrix, 3 seeds summed'
-set xlabel 'predicted'
-set ylabel 'true'
-set xtics ('0' 0, '1' 1, '2' 2)
-set ytics ('0' 0, '1' 1, '2' 2)
-set xrange [-0.5:2.5]
-set yrange [2.5:-0.5]
-set cbrange [0:19]
-set palette defined (0 '#ffffff', 1 '#08519c')
-set size square
-unset key
-plot 'confusion_quickfcn_gradnorm.dat' matrix with image pixels, \
-     '' matrix using 1:2:(sprintf('%d', int($3))):($3 > 9.5 ? 0xffffff : 0x000000) with labels textcolor rgb variable
-set terminal pngcairo size 900,540 noenhanced font 'Sans,10' background '#ffffff'
-set output 'confusion_quickfcn_gradnorm.png'
-replot
-set output
-reset
-
-# confusion_quickfcn_pcgrad
-set terminal svg size 900,540 noenhanced font 'Sans,12' background '#ffffff'
-set output 'confusion_quickfcn_pcgrad.svg'
-set title 'QuickFCN / PCGrad: test confusion matrix, 3 seeds summed'
-set xlabel 'predicted'
-set ylabel 'true'
-set xtics ('0' 0, '1' 1, '2' 2)
-set ytics ('0' 0, '1' 1, '2' 2)
-set xrange [-0.5:2.5]
-set yrange [2.5:-0.5]
-set cbrange [0:19]
-set palette defined (0 '#ffffff', 1 '#08519c')
-set size square
-unset key
-plot 'confusion_quickfcn_pcgrad.dat' matrix with image pixels, \
-     '' matrix using 1:2:(sprintf('%d', int($3))):($3 > 9.5 ? 0xffffff : 0x000000) with labels textcolor rgb variable
-set terminal pngcairo size 900,540 noenhanced font 'Sans,10' background '#ffffff'
-set output 'confusion_quickfcn_pcgrad.png'
+set output 'confusion_quickfcn_original_head.png'
 replot
 set output
 reset
@@ -593,19 +447,19 @@ reset
 # confusion_softquickfcn_linear
 set terminal svg size 900,540 noenhanced font 'Sans,12' background '#ffffff'
 set output 'confusion_softquickfcn_linear.svg'
-set title 'SoftQuickFCN / linear: test confusion matrix, 3 seeds summed'
+set title 'SoftQuickFCN / linear: test confusion matrix, 8 seeds summed'
 set xlabel 'predicted'
 set ylabel 'true'
 set xtics ('0' 0, '1' 1, '2' 2)
 set ytics ('0' 0, '1' 1, '2' 2)
 set xrange [-0.5:2.5]
 set yrange [2.5:-0.5]
-set cbrange [0:19]
+set cbrange [0:149]
 set palette defined (0 '#ffffff', 1 '#08519c')
 set size square
 unset key
 plot 'confusion_softquickfcn_linear.dat' matrix with image pixels, \
-     '' matrix using 1:2:(sprintf('%d', int($3))):($3 > 9.5 ? 0xffffff : 0x000000) with labels textcolor rgb variable
+     '' matrix using 1:2:(sprintf('%d', int($3))):($3 > 74.5 ? 0xffffff : 0x000000) with labels textcolor rgb variable
 set terminal pngcairo size 900,540 noenhanced font 'Sans,10' background '#ffffff'
 set output 'confusion_softquickfcn_linear.png'
 replot
@@ -615,19 +469,19 @@ reset
 # confusion_softquickfcn_uncertainty
 set terminal svg size 900,540 noenhanced font 'Sans,12' background '#ffffff'
 set output 'confusion_softquickfcn_uncertainty.svg'
-set title 'SoftQuickFCN / uncertainty: test confusion matrix, 3 seeds summed'
+set title 'SoftQuickFCN / uncertainty: test confusion matrix, 8 seeds summed'
 set xlabel 'predicted'
 set ylabel 'true'
 set xtics ('0' 0, '1' 1, '2' 2)
 set ytics ('0' 0, '1' 1, '2' 2)
 set xrange [-0.5:2.5]
 set yrange [2.5:-0.5]
-set cbrange [0:17]
+set cbrange [0:147]
 set palette defined (0 '#ffffff', 1 '#08519c')
 set size square
 unset key
 plot 'confusion_softquickfcn_uncertainty.dat' matrix with image pixels, \
-     '' matrix using 1:2:(sprintf('%d', int($3))):($3 > 8.5 ? 0xffffff : 0x000000) with labels textcolor rgb variable
+     '' matrix using 1:2:(sprintf('%d', int($3))):($3 > 73.5 ? 0xffffff : 0x000000) with labels textcolor rgb variable
 set terminal pngcairo size 900,540 noenhanced font 'Sans,10' background '#ffffff'
 set output 'confusion_softquickfcn_uncertainty.png'
 replot
@@ -637,43 +491,21 @@ reset
 # confusion_softquickfcn_scheduled
 set terminal svg size 900,540 noenhanced font 'Sans,12' background '#ffffff'
 set output 'confusion_softquickfcn_scheduled.svg'
-set title 'SoftQuickFCN / scheduled: test confusion matrix, 3 seeds summed'
+set title 'SoftQuickFCN / scheduled: test confusion matrix, 8 seeds summed'
 set xlabel 'predicted'
 set ylabel 'true'
 set xtics ('0' 0, '1' 1, '2' 2)
 set ytics ('0' 0, '1' 1, '2' 2)
 set xrange [-0.5:2.5]
 set yrange [2.5:-0.5]
-set cbrange [0:13]
+set cbrange [0:154]
 set palette defined (0 '#ffffff', 1 '#08519c')
 set size square
 unset key
 plot 'confusion_softquickfcn_scheduled.dat' matrix with image pixels, \
-     '' matrix using 1:2:(sprintf('%d', int($3))):($3 > 6.5 ? 0xffffff : 0x000000) with labels textcolor rgb variable
+     '' matrix using 1:2:(sprintf('%d', int($3))):($3 > 77 ? 0xffffff : 0x000000) with labels textcolor rgb variable
 set terminal pngcairo size 900,540 noenhanced font 'Sans,10' background '#ffffff'
 set output 'confusion_softquickfcn_scheduled.png'
-replot
-set output
-reset
-
-# confusion_quickfcn_original_head
-set terminal svg size 900,540 noenhanced font 'Sans,12' background '#ffffff'
-set output 'confusion_quickfcn_original_head.svg'
-set title 'QuickFCN / original head: test confusion matrix, 3 seeds summed'
-set xlabel 'predicted'
-set ylabel 'true'
-set xtics ('0' 0, '1' 1, '2' 2)
-set ytics ('0' 0, '1' 1, '2' 2)
-set xrange [-0.5:2.5]
-set yrange [2.5:-0.5]
-set cbrange [0:15]
-set palette defined (0 '#ffffff', 1 '#08519c')
-set size square
-unset key
-plot 'confusion_quickfcn_original_head.dat' matrix with image pixels, \
-     '' matrix using 1:2:(sprintf('%d', int($3))):($3 > 7.5 ? 0xffffff : 0x000000) with labels textcolor rgb variable
-set terminal pngcairo size 900,540 noenhanced font 'Sans,10' background '#ffffff'
-set output 'confusion_quickfcn_original_head.png'
 replot
 set output
 reset
@@ -681,19 +513,19 @@ reset
 # confusion_softquickfcn_original
 set terminal svg size 900,540 noenhanced font 'Sans,12' background '#ffffff'
 set output 'confusion_softquickfcn_original.svg'
-set title 'SoftQuickFCN / original: test confusion matrix, 3 seeds summed'
+set title 'SoftQuickFCN / original: test confusion matrix, 8 seeds summed'
 set xlabel 'predicted'
 set ylabel 'true'
 set xtics ('0' 0, '1' 1, '2' 2)
 set ytics ('0' 0, '1' 1, '2' 2)
 set xrange [-0.5:2.5]
 set yrange [2.5:-0.5]
-set cbrange [0:18]
+set cbrange [0:106]
 set palette defined (0 '#ffffff', 1 '#08519c')
 set size square
 unset key
 plot 'confusion_softquickfcn_original.dat' matrix with image pixels, \
-     '' matrix using 1:2:(sprintf('%d', int($3))):($3 > 9 ? 0xffffff : 0x000000) with labels textcolor rgb variable
+     '' matrix using 1:2:(sprintf('%d', int($3))):($3 > 53 ? 0xffffff : 0x000000) with labels textcolor rgb variable
 set terminal pngcairo size 900,540 noenhanced font 'Sans,10' background '#ffffff'
 set output 'confusion_softquickfcn_original.png'
 replot
