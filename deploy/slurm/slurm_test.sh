@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # A real Slurm cluster of one node, from Debian's slurm-wlm and munge (tools/setup.sh installs
-# them): munged, slurmctld and slurmd with every file under the test's temporary folder and ports
-# chosen now. Then, as the README's "Running on a cluster" says:
+# them; local_cluster.sh starts munged, slurmctld and slurmd with every file under the test's
+# temporary folder and ports chosen now). Then, as the README's "Running on a cluster" says:
 #  1. the tiny study as a 2-task array (array.sbatch) plus an afterany merge job (merge.sbatch):
 #     the merge exits 0 and its metric tables equal a single-process run's byte for byte;
 #  2. a failing study as a 3-task array, task 1's trial failing and task 2 cancelled before it
 #     starts: task 1 exits 3, the merge still writes the tables, lists the failed trial and
 #     names the cancelled task, and exits 3.
-# Every daemon is stopped by its PID on any exit. Needs root (slurmd runs jobs as their user).
+# Every daemon is stopped by its PID on any exit. Needs root (slurmd starts jobs as their user).
 set -uo pipefail
 tmp=${TEST_TMPDIR:-$(mktemp -d)}
 root=$PWD  # Bazel's runfiles tree or CMake's build tree: deploy/, study/ and the binaries.
@@ -19,7 +19,7 @@ fail() {
   exit 1
 }
 [[ $(id -u) -eq 0 ]] || fail "needs root: slurmd starts jobs as their submitting user"
-for tool in munged slurmctld slurmd sbatch squeue scontrol scancel sinfo; do
+for tool in sbatch squeue scontrol scancel; do
   command -v "$tool" >/dev/null || fail "$tool is missing: run tools/setup.sh (slurm-wlm, munge)"
 done
 export NERVE_MTL_ROOT=$root NERVE_MTL_BIN=$root/study NERVE_MTL_THREADS=1
@@ -27,81 +27,13 @@ study_binary=$root/study/all
 [[ -x "$study_binary" ]] || study_binary=$root/study/study_all  # CMake's name
 # A test run inside a Slurm job or pod must not hand its shard variables to the reference run.
 unset SLURM_ARRAY_TASK_ID SLURM_ARRAY_JOB_ID JOB_COMPLETION_INDEX NERVE_MTL_SHARD_COUNT
+cd "$root"
+mkdir -p "$tmp/out"
 
-# --- The cluster. Its files live in $tmp/cluster, reached through a short link in /tmp: munged's
-# and slurmstepd's sockets are made there, and a socket's path may not exceed 107 bytes, which
-# Bazel's temporary folders do.
-rm -rf "$tmp/cluster"
-mkdir -p "$tmp"/cluster/{munge,state,spool,log} "$tmp/out"
-chmod 700 "$tmp/cluster/munge"
-cluster=$(mktemp -u /tmp/nerve-mtl-slurm.XXXXXX)
-ln -s "$tmp/cluster" "$cluster" || fail "cannot link $cluster"
-pids=()
-stop_cluster() {
-  local pid
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done
-  for pid in "${pids[@]}"; do
-    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$pid" 2>/dev/null
-  done
-  # Job steps run under slurmstepd, which outlives slurmd when a job is still running.
-  for pid in $(cat "$cluster"/spool/*.pid 2>/dev/null); do kill -9 "$pid" 2>/dev/null; done
-  rm -f "$cluster"
-}
-trap stop_cluster EXIT
-head -c 1024 /dev/urandom >"$cluster/munge/munge.key"
-chmod 400 "$cluster/munge/munge.key"
-# munged as root (--force): the munge user cannot reach a temporary folder under root's home.
-munged --foreground --force --key-file="$cluster/munge/munge.key" \
-  --socket="$cluster/munge/socket" --pid-file="$cluster/munge/munged.pid" \
-  --log-file="$cluster/log/munged.log" --seed-file="$cluster/munge/seed" \
-  >>"$cluster/log/munged.log" 2>&1 &
-pids+=($!)
-read -r ctld_port slurmd_port < <(python3 -c '
-import socket
-sockets = [socket.socket() for _ in range(2)]
-for s in sockets: s.bind(("127.0.0.1", 0))
-print(*[s.getsockname()[1] for s in sockets])')
-host=$(hostname -s)
-memory=$(awk '/MemTotal/ {print int($2 / 1024 / 2)}' /proc/meminfo)
-cat >"$cluster/slurm.conf" <<CONF
-ClusterName=nervetest
-SlurmctldHost=$host(127.0.0.1)
-SlurmUser=root
-SlurmdUser=root
-AuthType=auth/munge
-CredType=cred/munge
-AuthInfo=socket=$cluster/munge/socket
-StateSaveLocation=$cluster/state
-SlurmdSpoolDir=$cluster/spool
-SlurmctldPidFile=$cluster/slurmctld.pid
-SlurmdPidFile=$cluster/slurmd.pid
-SlurmctldLogFile=$cluster/log/slurmctld.log
-SlurmdLogFile=$cluster/log/slurmd.log
-SlurmctldPort=$ctld_port
-SlurmdPort=$slurmd_port
-ProctrackType=proctrack/linuxproc
-TaskPlugin=task/none
-SelectType=select/cons_tres
-SelectTypeParameters=CR_Core
-ReturnToService=2
-JobAcctGatherType=jobacct_gather/none
-MpiDefault=none
-NodeName=$host NodeAddr=127.0.0.1 CPUs=$(nproc) RealMemory=$memory State=UNKNOWN
-PartitionName=test Nodes=$host Default=YES MaxTime=INFINITE State=UP
-CONF
-export SLURM_CONF=$cluster/slurm.conf
-for _ in $(seq 50); do [[ -S "$cluster/munge/socket" ]] && break; sleep 0.1; done
-[[ -S "$cluster/munge/socket" ]] || fail "munged did not start"
-slurmctld -D >>"$cluster/log/slurmctld.out" 2>&1 &
-pids+=($!)
-slurmd -D -N "$host" >>"$cluster/log/slurmd.out" 2>&1 &
-pids+=($!)
-for _ in $(seq 60); do
-  [[ $(sinfo -h -o %t 2>/dev/null) == idle ]] && break
-  sleep 0.5
-done
-[[ $(sinfo -h -o %t 2>/dev/null) == idle ]] || fail "the node is not idle after 30 s: $(sinfo 2>&1)"
+# --- The cluster, stopped by its daemons' PIDs on any exit.
+trap 'deploy/slurm/local_cluster.sh stop "$tmp/cluster"' EXIT
+conf=$(deploy/slurm/local_cluster.sh start "$tmp/cluster") || fail "the cluster did not start"
+export SLURM_CONF=$conf
 
 wait_for() {  # job ids...; bounded
   local deadline=$((SECONDS + 240))
@@ -129,7 +61,6 @@ flags=(--tensorboard=false --plots=false --original=)
 
 # --- 1. Two shards and a merge give the single-process tables.
 fixture=deploy/slurm/testdata/tiny.textproto
-cd "$root"
 array=$(sbatch --parsable --array=0-1 --cpus-per-task=1 --output="$tmp/out/tiny-%A_%a.out" \
   deploy/slurm/array.sbatch "$fixture" "$tmp/tiny" "${flags[@]}") || fail "sbatch: $array"
 merge=$(sbatch --parsable --dependency=afterany:"$array" --output="$tmp/out/tiny-merge.out" \
