@@ -36,12 +36,12 @@ conf=$(deploy/slurm/local_cluster.sh start "$tmp/cluster") || fail "the cluster 
 export SLURM_CONF=$conf
 
 wait_for() {  # job ids...; bounded
-  local deadline=$((SECONDS + 240))
+  local deadline=$((SECONDS + 420))
   while ((SECONDS < deadline)); do
     [[ -z $(squeue -h -j "$(IFS=,; echo "$*")" 2>/dev/null) ]] && return 0
     sleep 1
   done
-  fail "jobs $* still queued after 240 s: $(squeue 2>&1)"
+  fail "jobs $* still queued after 420 s: $(squeue 2>&1)"
 }
 exit_code() {  # job id -> "N:SIGNAL" as Slurm keeps it
   scontrol show job "$1" | sed -n 's/.*ExitCode=\([0-9:]*\).*/\1/p' | head -n 1
