@@ -4,7 +4,8 @@
 //   bazel run //study:all -- --check   rerun into <results>-check and compare with the
 //                                      committed tables, reporting every metric that moved
 //   bazel run //study:all -- --shard=0/4   one deterministic share of the trials (then
-//                                      //study:merge and //reports:build)
+//                                      //study:merge); --shard=auto in a Slurm array task
+//                                      or a Kubernetes Indexed Job pod (deploy/)
 //   bazel run //study:all -- --dry_run check everything, print the trials and an estimate
 // Every row is checked (components, data, budgets, thresholds) before anything trains. Exit
 // status as the README's table: 0 done, 1 moved metrics or a missed threshold, 2 bad input
@@ -32,6 +33,7 @@
 #include "study/overlays.h"
 #include "study/preflight.h"
 #include "study/runner.h"
+#include "study/shard_auto.h"
 #include "study/study.pb.h"
 #include "study/thresholds.h"
 
@@ -41,7 +43,12 @@ ABSL_FLAG(std::vector<std::string>, reuse, {},
           "Other studies' results directories, comma-separated: trials with the same id and an "
           "OK result there are copied, not trained");
 ABSL_FLAG(std::string, report, "", "Tables and plots directory; empty: <results>/report");
-ABSL_FLAG(std::string, shard, "0/1", "Run share i of n of the trials");
+ABSL_FLAG(std::string, shard, "0/1",
+          "Run share i of n of the trials; auto: from a Slurm job array's or a Kubernetes "
+          "Indexed Job's environment");
+ABSL_FLAG(int, shard_count, 0,
+          "With --shard=auto in a Kubernetes Indexed Job: the shard count (its completions); "
+          "0: NERVE_MTL_SHARD_COUNT");
 ABSL_FLAG(bool, check, false,
           "Rerun into <results>-check and compare with the tables in --report, writing nothing");
 ABSL_FLAG(double, tolerance, -1, "With --check: change that is reported; < 0: the study's");
@@ -91,11 +98,11 @@ absl::StatusOr<Job> Prepare() {
   if (absl::Status s = ReadTextProtoFile(study_path, &job.study); !s.ok()) {
     return absl::InvalidArgumentError(s.message());
   }
-  if (absl::Status s = ParseShard(absl::GetFlag(FLAGS_shard), &job.options.shard_index,
-                                  &job.options.shard_count);
-      !s.ok()) {
-    return s;
-  }
+  absl::StatusOr<Shard> shard =
+      ResolveShard(absl::GetFlag(FLAGS_shard), absl::GetFlag(FLAGS_shard_count));
+  if (!shard.ok()) return shard.status();
+  job.options.shard_index = shard->index;
+  job.options.shard_count = shard->count;
   absl::StatusOr<Compute> compute =
       ResolveCompute(absl::GetFlag(FLAGS_device), absl::GetFlag(FLAGS_precision),
                      absl::GetFlag(FLAGS_deterministic));
@@ -128,7 +135,9 @@ absl::StatusOr<int> Work(Job& job) {
   options.results_dir = job.results;
   options.terminal = Progress::StderrIsTerminal();
   options.tensorboard = absl::GetFlag(FLAGS_tensorboard);
-  absl::StatusOr<RunSummary> summary = RunTrials(study, job.plan.trials, options);
+  // The shard's record (study_identity.h) lets //study:merge check and name what it joins.
+  absl::StatusOr<RunSummary> summary =
+      RunRecordedTrials(study, job.plan.trials, options, TaskName());
   if (!summary.ok()) return summary.status();
   if (options.shard_count > 1) {
     std::cout << "shard " << options.shard_index << "/" << options.shard_count

@@ -22,6 +22,7 @@
 #include "absl/strings/str_format.h"
 #include "common/files.h"
 #include "common/progress.h"
+#include "common/publish.h"
 #include "data/image_io.h"
 #include "data/load.h"
 #include "data/loader.h"
@@ -325,8 +326,11 @@ absl::Status Pretrain(MultitaskModelImpl& model, const Experiment& resolved,
     if (!fs::exists(fs::path(dir) / kResultFile)) {
       *options.log << "pretraining " << spec.name() << " for " << resolved.name() << " in "
                    << dir << std::endl;
+      // Shards of a study may need this branch at the same moment, on other machines sharing
+      // the results folder: each trains into a folder of its own, and the first to rename it
+      // into place wins (common/publish.h, docs/DESIGN.md §8).
       TrainOptions sub = options;
-      sub.out_dir = dir;
+      sub.out_dir = PrivateSibling(dir);
       sub.pretrained_dir = cache;
       absl::StatusOr<Result> result = TrainExperiment(pre, sub);
       if (!result.ok()) {
@@ -334,7 +338,9 @@ absl::Status Pretrain(MultitaskModelImpl& model, const Experiment& resolved,
                             absl::StrCat("pretraining ", spec.name(), ": ",
                                          result.status().message()));
       }
-      if (absl::Status s = WriteResult(dir, *result); !s.ok()) return s;
+      if (absl::Status s = WriteResult(sub.out_dir, *result); !s.ok()) return s;
+      absl::StatusOr<bool> published = PublishDirectory(sub.out_dir, dir, kResultFile);
+      if (!published.ok()) return published.status();
     } else {
       *options.log << "using pretrained " << spec.name() << " from " << dir << std::endl;
     }
