@@ -13,6 +13,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
+#include "reports/latex_format.h"
 #include "reports/paired.h"
 
 namespace nerve_mtl::reports {
@@ -177,17 +178,6 @@ std::string Fixed(double value, int precision) { return absl::StrFormat("%.*f", 
 
 std::string FormatP(double p) { return absl::StrFormat("%.3g", p); }
 
-// The same number in LaTeX math mode: 7.63e-06 becomes $7.63\times10^{-6}$, 0.012 becomes $0.012$.
-std::string LatexP(double p) {
-  const std::string text = FormatP(p);
-  const size_t e = text.find('e');
-  if (e == std::string::npos) return absl::StrCat("$", text, "$");
-  int exponent = 0;
-  std::from_chars(text.data() + e + 1 + (text[e + 1] == '+' ? 1 : 0), text.data() + text.size(),
-                  exponent);
-  return absl::StrCat("$", text.substr(0, e), "\\times10^{", exponent, "}$");
-}
-
 // Shortest text that reads back as the same double; "" for NaN and infinities.
 std::string Exact(double value) {
   if (!std::isfinite(value)) return "";
@@ -258,17 +248,15 @@ std::string ShownP(const Row& row, double p, const char* none,
   return std::isnan(p) ? "n/a" : format(p);
 }
 
-// "+0.0123 [-0.0040, +0.0290]": the mean paired difference and its interval; in LaTeX math mode
-// when `latex`.
-std::string ShownDifference(const Row& row, const char* none, bool latex = false) {
+// "+0.0123 [-0.0040, +0.0290]": the mean paired difference and its interval.
+std::string ShownDifference(const Row& row, const char* none) {
   if (row.baseline) return none;
   if (std::isnan(row.difference)) return "n/a";
   if (std::isnan(row.difference_low)) {
-    return absl::StrFormat(latex ? "$%+.4f$ (one patient)" : "%+.4f (one patient)",
-                           row.difference);
+    return absl::StrFormat("%+.4f (one patient)", row.difference);
   }
-  return absl::StrFormat(latex ? "$%+.4f\\;[%+.4f, %+.4f]$" : "%+.4f [%+.4f, %+.4f]",
-                         row.difference, row.difference_low, row.difference_high);
+  return absl::StrFormat("%+.4f [%+.4f, %+.4f]", row.difference, row.difference_low,
+                         row.difference_high);
 }
 
 // ---- Markdown ----
@@ -653,6 +641,44 @@ std::string RenderMarkdownReport(const Report& report) {
   return out;
 }
 
+// ---- LaTeX ----
+// Decimal-aligned columns (reports/latex_format.h): a mean +- std is two `r` columns joined by
+// the sign, a p-value an r@{}l pair split at its point, a difference an `r` column beside its
+// interval.
+
+constexpr char kLatexMeanStd[] = "r@{\\enspace$\\pm$\\enspace}r";
+
+// A cell's columns (two for a mean +- std), joined by " & ".
+std::string LatexCells(const Column& column, const Cell& cell) {
+  const bool pair = column.shown == Shown::kMeanStd;
+  if (cell.n == 0) return pair ? "\\multicolumn{2}{c}{---}" : "---";
+  const double value = column.shown == Shown::kTotal ? cell.total : cell.mean;
+  const std::string shown = LatexAlignedNumber(Fixed(value, column.precision), cell.bold);
+  if (!pair) return shown;
+  if (std::isnan(cell.std)) {
+    return absl::StrCat("\\multicolumn{1}{r@{\\enspace\\phantom{$\\pm$}\\enspace}}{", shown,
+                        "} & ");
+  }
+  return absl::StrCat(shown, " & ",
+                      LatexAlignedNumber(Fixed(cell.std, column.precision), cell.bold));
+}
+
+// The paired difference (r) and its interval (l).
+std::string LatexDifferenceCells(const Row& row) {
+  if (row.baseline) return "\\multicolumn{2}{c}{---}";
+  if (std::isnan(row.difference)) return "\\multicolumn{2}{c}{n/a}";
+  if (std::isnan(row.difference_low)) {
+    return absl::StrFormat("$%+.4f$ & (one patient)", row.difference);
+  }
+  return absl::StrFormat("$%+.4f$ & $[%+.4f, %+.4f]$", row.difference, row.difference_low,
+                         row.difference_high);
+}
+
+std::string LatexPValueCells(const Row& row, double p) {
+  if (row.baseline) return "\\multicolumn{2}{c}{---}";
+  return std::isnan(p) ? "\\multicolumn{2}{c}{n/a}" : LatexPointAlignedCells(FormatP(p));
+}
+
 std::string RenderLatex(const Report& report, const Table& table) {
   std::string out;
   for (const std::string& line : ContextLines(report.context, table.name)) {
@@ -661,27 +687,32 @@ std::string RenderLatex(const Report& report, const Table& table) {
   absl::StrAppend(&out, "% ", OneLine(table.note), "\n");
   absl::StrAppend(&out, "% Needs \\usepackage{booktabs}.\n");
   const bool tested = !table.baseline.empty();
-  absl::StrAppend(&out, "\\begin{tabular}{lr", table.budget_column ? "r" : "",
-                  std::string(table.columns.size(), 'r'), tested ? "rrr" : "", "}\n\\toprule\n");
+  absl::StrAppend(&out, "\\begin{tabular}{lr", table.budget_column ? "r" : "");
+  for (const Column& c : table.columns) {
+    absl::StrAppend(&out, c.shown == Shown::kMeanStd ? kLatexMeanStd : "r");
+  }
+  absl::StrAppend(&out, tested ? "rlr@{}lr@{}l" : "", "}\n\\toprule\n");
   absl::StrAppend(&out, "Model & $n$", table.budget_column ? " & Epochs" : "");
-  for (const Column& c : table.columns) absl::StrAppend(&out, " & ", LatexEscape(c.title));
+  for (const Column& c : table.columns) {
+    absl::StrAppend(&out, " & ",
+                    c.shown == Shown::kMeanStd
+                        ? absl::StrCat("\\multicolumn{2}{c}{", LatexEscape(c.title), "}")
+                        : LatexEscape(c.title));
+  }
   if (tested) {
-    absl::StrAppend(&out, " & $\\Delta$ vs ", LatexEscape(table.baseline),
-                    " [95\\% CI] & $p$ & $p$ (Holm)");
+    absl::StrAppend(&out, " & \\multicolumn{2}{c}{$\\Delta$ vs ", LatexEscape(table.baseline),
+                    " [95\\% CI]} & \\multicolumn{2}{c}{$p$} & \\multicolumn{2}{c}{$p$ (Holm)}");
   }
   absl::StrAppend(&out, " \\\\\n\\midrule\n");
   for (const Row& row : table.rows) {
     absl::StrAppend(&out, LatexEscape(row.label), " & ", SeedCount(row));
     if (table.budget_column) absl::StrAppend(&out, " & ", row.budget.Shown());
     for (size_t c = 0; c < table.columns.size(); ++c) {
-      const Cell& cell = row.cells[c];
-      const std::string value = ShownValue(table.columns[c], cell, " $\\pm$ ", "---");
-      absl::StrAppend(&out, " & ", cell.bold ? absl::StrCat("\\textbf{", value, "}") : value);
+      absl::StrAppend(&out, " & ", LatexCells(table.columns[c], row.cells[c]));
     }
     if (tested) {
-      absl::StrAppend(&out, " & ", ShownDifference(row, "---", /*latex=*/true), " & ",
-                      ShownP(row, row.p_value, "---", LatexP), " & ",
-                      ShownP(row, row.p_holm, "---", LatexP));
+      absl::StrAppend(&out, " & ", LatexDifferenceCells(row), " & ",
+                      LatexPValueCells(row, row.p_value), " & ", LatexPValueCells(row, row.p_holm));
     }
     absl::StrAppend(&out, " \\\\\n");
   }

@@ -325,13 +325,26 @@ TEST_F(TablesTest, MarkdownShowsContextTableAndFailures) {
 TEST_F(TablesTest, LatexUsesBooktabsAndBoldsTheBest) {
   const std::string tex = RenderLatex(report_, Find(report_, "segmentation"));
   EXPECT_TRUE(absl::StartsWith(tex, "% nerve-mtl study report: segmentation\n")) << tex;
-  for (const char* rule : {"\\toprule", "\\midrule", "\\bottomrule", "\\begin{tabular}{lrrrrrrrr}"}) {
+  // Decimal-aligned: each mean and std its own right-aligned column, joined by the sign; the
+  // difference beside its interval; each p-value split at its point.
+  const std::string pm = "r@{\\enspace$\\pm$\\enspace}r";
+  const std::string spec = absl::StrCat("\\begin{tabular}{lrr", pm, pm, pm, "rlr@{}lr@{}l}");
+  for (const std::string& rule : {std::string("\\toprule"), std::string("\\midrule"),
+                                  std::string("\\bottomrule"), spec}) {
     EXPECT_TRUE(absl::StrContains(tex, rule)) << rule << "\n" << tex;
   }
-  EXPECT_TRUE(absl::StrContains(tex, "\\textbf{0.8500 $\\pm$ 0.0200}")) << tex;
-  EXPECT_TRUE(absl::StrContains(tex, "\\textbf{4.50 $\\pm$ 0.71}")) << tex;
-  EXPECT_TRUE(absl::StrContains(tex, "QuickNAT & 3 & 20 & 0.8200 $\\pm$ 0.0200")) << tex;
-  EXPECT_TRUE(absl::StrContains(tex, " & --- & --- & --- \\\\\n")) << "baseline p: " << tex;
+  EXPECT_TRUE(absl::StrContains(tex, "\\multicolumn{2}{c}{Dice}")) << tex;
+  EXPECT_TRUE(absl::StrContains(
+      tex, "\\textbf{0.}\\rlap{\\textbf{8500}}\\phantom{8500} & "
+           "\\textbf{0.}\\rlap{\\textbf{0200}}\\phantom{0200}"))
+      << tex;
+  EXPECT_TRUE(absl::StrContains(
+      tex, "\\textbf{4.}\\rlap{\\textbf{50}}\\phantom{50} & \\textbf{0.}\\rlap{\\textbf{71}}\\phantom{71}"))
+      << tex;
+  EXPECT_TRUE(absl::StrContains(tex, "QuickNAT & 3 & 20 & 0.8200 & 0.0200 & ")) << tex;
+  EXPECT_TRUE(absl::StrContains(tex, " & \\multicolumn{2}{c}{---} & \\multicolumn{2}{c}{---} & "
+                                     "\\multicolumn{2}{c}{---} \\\\\n"))
+      << "baseline p: " << tex;
   EXPECT_TRUE(absl::StrContains(tex, "% - QuickFCN / linear, seed 3")) << tex;
 }
 
@@ -355,7 +368,8 @@ TEST(LatexTest, PValuesAndIntervalsAreMath) {
   table.rows = {base, small};
   const std::string tex = RenderLatex(report, table);
   EXPECT_TRUE(absl::StrContains(
-      tex, "Small p & 0 & $-0.0500\\;[-0.0712, -0.0301]$ & $7.63\\times10^{-6}$ & $0.0123$ \\\\"))
+      tex, "Small p & 0 & $-0.0500$ & $[-0.0712, -0.0301]$ & $7$ & $.63\\times10^{-6}$ & $0$ & "
+           "$.0123$ \\\\"))
       << tex;
   EXPECT_FALSE(absl::StrContains(tex, "e-06")) << tex;
 }

@@ -35,8 +35,13 @@ absl::Status ValidateExperiment(const Experiment& experiment) {
   const models::ModelSpec& m = experiment.model();
   if (m.name().empty()) return absl::InvalidArgumentError("model.name is required");
   const bool soft = m.name() == "softquickfcn";
-  if (!soft && (m.has_cross_stitch_init() || m.has_cross_stitch_self_weight() ||
-                m.has_cross_stitch_learning_rate())) {
+  // A default spelled out is not an option given: a resolved spec spells out every field
+  // (docs/DESIGN.md, "Options true to the original").
+  auto given = [&m](const char* field) {
+    return DiffersFromDefault(m, m.GetDescriptor()->FindFieldByName(field));
+  };
+  if (!soft && (given("cross_stitch_init") || given("cross_stitch_self_weight") ||
+                given("cross_stitch_learning_rate"))) {
     return absl::InvalidArgumentError(absl::StrCat(
         "model.cross_stitch_*: cross-stitch units exist only in softquickfcn, not in '",
         m.name(), "'"));
@@ -66,9 +71,20 @@ Experiment ResolveExperiment(const Experiment& experiment) {
 }
 
 std::string TrialId(const Experiment& experiment) {
-  Experiment unnamed = ResolveExperiment(experiment);
+  Experiment unnamed = experiment;
   unnamed.clear_name();  // Presentation only: renaming a row must not retrain it.
-  return StableHash(unnamed);
+  // The class count always equals the data's (the trainer refuses any other) and the trainer
+  // writes the data's count into the saved spec: hashed as the default it adds nothing the data
+  // spec does not say, and a saved spec hashes back to the id of the spec it came from, whatever
+  // the number of classes. Ids of specs that left it unset (every study's) do not change.
+  unnamed.mutable_model()->clear_classification_classes();
+  return StableHash(ResolveExperiment(unnamed));
+}
+
+Experiment SavedExperiment(const Experiment& experiment, int data_classes) {
+  Experiment saved = ResolveExperiment(experiment);
+  saved.mutable_model()->set_classification_classes(data_classes);
+  return saved;
 }
 
 absl::StatusOr<Experiment> LoadExperiment(const std::string& path,

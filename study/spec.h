@@ -19,8 +19,13 @@ absl::Status ValidateExperiment(const Experiment& experiment);
 // from the data spec.
 Experiment ResolveExperiment(const Experiment& experiment);
 
-// A trial's stable ID: the hash of its resolved experiment, name aside.
+// A trial's stable ID: the hash of its resolved experiment, name and class count aside (the
+// class count is the data's). TrialId(SavedExperiment(e, n)) == TrialId(e).
 std::string TrialId(const Experiment& experiment);
+
+// The spec a trial saves beside its result (experiment.textproto): ResolveExperiment with the
+// class count the data has. It parses, validates and hashes back to the trial's id.
+Experiment SavedExperiment(const Experiment& experiment, int data_classes);
 
 // Layered loading: the proto's defaults, then the file, then each override (text-format
 // fragments such as "training { epochs: 5 }", merged in order, lists replaced). Unknown fields

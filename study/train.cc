@@ -1,11 +1,15 @@
 // Trains one experiment and writes its result:
 //   bazel run //study:train -- --spec=FILE.textproto --out=DIR [--override='training { epochs: 5 }']
 //   bazel run //study:train -- --study=FILE.textproto --row='QuickFCN / uncertainty' --out=DIR
+//   bazel run //study:train -- --rerun=results/default/trials/<id> [--out=DIR] [--tolerance=X]
 // DIR receives result.textproto (metrics, curves, resolved spec, environment),
 // experiment.textproto (the resolved spec), checkpoint.pt (rerunning resumes from it),
-// best_model.pt and events/ (TensorBoard). This main links no model or strategy: //study:train
-// links them all, //study/experiments:* one of each.
+// best_model.pt and events/ (TensorBoard). --rerun trains a trial folder's own spec again (into
+// reruns/<id> unless --out says where) and compares: exit 0 when nothing moved, 1 listing each
+// moved value (study/rerun.h). This main links no model or strategy: //study:train links them
+// all, //study/experiments:* one of each.
 #include <iostream>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -19,24 +23,26 @@
 #include "common/cli.h"
 #include "common/compute.h"
 #include "common/progress.h"
-#include "common/textproto.h"
 #include "common/threads.h"
-#include "google/protobuf/text_format.h"
 #include "losses/strategy.h"
 #include "models/model.h"
 #include "study/experiment.pb.h"
-#include "study/grid.h"
 #include "study/preflight.h"
+#include "study/rerun.h"
 #include "study/spec.h"
-#include "study/study.pb.h"
+#include "study/train_flags.h"
 #include "study/trainer.h"
 
 ABSL_FLAG(std::string, spec, "", "Experiment text proto (study/experiment.proto)");
 ABSL_FLAG(std::string, study, "", "Instead of --spec: a study text proto, with --row");
 ABSL_FLAG(std::string, row, "", "The study row (trial label) to train, first seed");
+ABSL_FLAG(std::string, rerun, "",
+          "Instead of --spec/--study: a trial folder (trials/<id>) to train again and compare with");
+ABSL_FLAG(double, tolerance, 0,
+          "With --rerun: largest difference of a real value that counts as unmoved; 0 = exact");
 ABSL_FLAG(std::vector<std::string>, override, {},
           "Text-format fragments merged over the spec, in order (comma-separated)");
-ABSL_FLAG(std::string, out, "", "Output directory");
+ABSL_FLAG(std::string, out, "", "Output directory; with --rerun default reruns/<trial id>");
 ABSL_FLAG(std::string, pretrained_dir, "",
           "Cache of pretrained soft-sharing branches; empty: <out>/pretrained");
 ABSL_FLAG(int, threads, 0, "LibTorch intra-op threads; 0 = all cores");
@@ -51,62 +57,76 @@ ABSL_FLAG(bool, list_linked, false, "Print the linked models and strategies and 
 namespace nerve_mtl::study {
 namespace {
 
-absl::StatusOr<Experiment> FromStudy(const std::string& path, const std::string& row) {
-  Study study;
-  if (absl::Status s = ReadTextProtoFile(path, &study); !s.ok()) return s;
-  absl::StatusOr<std::vector<Trial>> trials = ExpandStudy(study);
-  if (!trials.ok()) return absl::InvalidArgumentError(absl::StrCat(path, ": ", trials.status().message()));
-  std::vector<std::string> labels;
-  for (const Trial& t : *trials) {
-    if (t.label == row) return t.experiment;
-    if (labels.empty() || labels.back() != t.label) labels.push_back(t.label);
-  }
-  return absl::InvalidArgumentError(absl::StrCat(path, ": no row '", row, "' (rows: ",
-                                                 absl::StrJoin(labels, "; "), ")"));
+TrainRequest Request() {
+  TrainRequest r;
+  r.spec = ResolveInputPath(absl::GetFlag(FLAGS_spec));
+  r.study = ResolveInputPath(absl::GetFlag(FLAGS_study));
+  r.row = absl::GetFlag(FLAGS_row);
+  r.rerun = ResolveInputPath(absl::GetFlag(FLAGS_rerun));
+  r.overrides = absl::GetFlag(FLAGS_override);
+  r.out = absl::GetFlag(FLAGS_out).empty() ? "" : ResolveUserPath(absl::GetFlag(FLAGS_out));
+  r.pretrained_dir = ResolveUserPath(absl::GetFlag(FLAGS_pretrained_dir));
+  r.tolerance = absl::GetFlag(FLAGS_tolerance);
+  return r;
 }
 
+struct Prepared {
+  Experiment experiment;
+  TrainOptions options;
+  std::optional<SavedTrial> rerun;  // With --rerun: the trial to compare with.
+};
+
 // The experiment and how to run it; everything found wrong here is bad input (exit 2).
-absl::StatusOr<std::pair<Experiment, TrainOptions>> Prepare() {
-  const std::string spec_path = ResolveInputPath(absl::GetFlag(FLAGS_spec));
-  const std::string study_path = ResolveInputPath(absl::GetFlag(FLAGS_study));
-  if (spec_path.empty() == study_path.empty()) {
-    return absl::InvalidArgumentError("give either --spec or --study with --row");
+absl::StatusOr<Prepared> Prepare(const TrainRequest& request) {
+  if (absl::Status s = CheckTrainRequest(request); !s.ok()) return s;
+  Prepared prepared;
+  std::string out = request.out;
+  if (!request.rerun.empty()) {
+    absl::StatusOr<SavedTrial> trial = ReadSavedTrial(request.rerun);
+    if (!trial.ok()) return trial.status();
+    absl::StatusOr<std::string> dir = RerunDir(*trial, out, ResolveUserPath("reruns"));
+    if (!dir.ok()) return dir.status();
+    out = *dir;
+    prepared.experiment = trial->experiment;
+    prepared.rerun = *std::move(trial);
+  } else {
+    absl::StatusOr<Experiment> experiment = RequestedExperiment(request);
+    if (!experiment.ok()) return experiment.status();
+    prepared.experiment = *std::move(experiment);
   }
-  if (absl::GetFlag(FLAGS_out).empty()) return absl::InvalidArgumentError("--out is required");
-  absl::StatusOr<Experiment> experiment =
-      spec_path.empty() ? FromStudy(study_path, absl::GetFlag(FLAGS_row))
-                        : LoadExperiment(spec_path, absl::GetFlag(FLAGS_override));
-  if (!experiment.ok()) return experiment.status();
   // Its components build and its data loads and splits, before anything trains or is written.
-  if (absl::StatusOr<RowFacts> facts = CheckExperiment(*experiment); !facts.ok()) {
-    return facts.status();
+  absl::StatusOr<RowFacts> facts = CheckExperiment(prepared.experiment);
+  if (!facts.ok()) return facts.status();
+  if (absl::Status s = CheckPretrainedDir(request, prepared.experiment, facts->pretrain_epochs > 0);
+      !s.ok()) {
+    return s;
   }
   absl::StatusOr<Compute> compute =
       ResolveCompute(absl::GetFlag(FLAGS_device), absl::GetFlag(FLAGS_precision),
                      absl::GetFlag(FLAGS_deterministic));
   if (!compute.ok()) return absl::InvalidArgumentError(compute.status().message());
-  TrainOptions options;
+  TrainOptions& options = prepared.options;
   options.compute = *compute;
-  options.out_dir = ResolveUserPath(absl::GetFlag(FLAGS_out));
-  options.pretrained_dir = ResolveUserPath(absl::GetFlag(FLAGS_pretrained_dir));
+  options.out_dir = out;
+  options.pretrained_dir = request.pretrained_dir;
   options.terminal = Progress::StderrIsTerminal();
   options.tensorboard = absl::GetFlag(FLAGS_tensorboard);
-  return std::make_pair(*std::move(experiment), options);
+  return prepared;
 }
 
-absl::Status Train(const Experiment& experiment, const TrainOptions& options) {
+absl::StatusOr<Result> Train(const Experiment& experiment, const TrainOptions& options) {
   std::cerr << "compute: " << DescribeCompute(options.compute) << std::endl;
   SetTorchThreads(absl::GetFlag(FLAGS_threads));
   absl::StatusOr<Result> result = TrainExperiment(experiment, options);
   if (!result.ok()) return result.status();
   if (absl::Status s = WriteResult(options.out_dir, *result); !s.ok()) return s;
   const SplitMetrics& test = result->test();
-  std::cout << absl::StrFormat("%s: best epoch %d, test", experiment.name(),
-                               result->best_epoch() + 1);
+  std::cout << absl::StrFormat("%s (trial %s): best epoch %d, test", experiment.name(),
+                               result->trial_id(), result->best_epoch() + 1);
   if (test.has_segmentation()) std::cout << absl::StrFormat(" dice %.4f", test.dice());
   if (test.has_classification()) std::cout << absl::StrFormat(" accuracy %.4f", test.accuracy());
   std::cout << " -> " << options.out_dir << "/result.textproto" << std::endl;
-  return absl::OkStatus();
+  return result;
 }
 
 }  // namespace
@@ -116,7 +136,8 @@ int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "Trains one experiment.\n"
       "  train --spec=FILE.textproto --out=DIR [--override='training { epochs: 5 }']\n"
-      "  train --study=FILE.textproto --row=LABEL --out=DIR");
+      "  train --study=FILE.textproto --row=LABEL --out=DIR [--override=...]\n"
+      "  train --rerun=TRIAL_DIR [--out=DIR] [--tolerance=X]");
   absl::ParseCommandLine(argc, argv);
   if (absl::GetFlag(FLAGS_list_linked)) {
     std::cout << "models: " << absl::StrJoin(nerve_mtl::models::RegisteredModels(), " ")
@@ -124,11 +145,20 @@ int main(int argc, char** argv) {
               << std::endl;
     return nerve_mtl::kExitOk;
   }
-  const auto prepared = nerve_mtl::study::Prepare();
+  const auto prepared = nerve_mtl::study::Prepare(nerve_mtl::study::Request());
   if (!prepared.ok()) return nerve_mtl::ReportFailure("train", prepared.status());
-  const absl::Status status = nerve_mtl::study::Train(prepared->first, prepared->second);
-  if (status.ok()) return nerve_mtl::kExitOk;
-  // Training began: whatever stopped it (a non-finite loss, a write error) is a failed trial.
-  nerve_mtl::ReportFailure("train", status);
-  return nerve_mtl::kExitFailed;
+  const auto result = nerve_mtl::study::Train(prepared->experiment, prepared->options);
+  if (!result.ok()) {
+    // Training began: whatever stopped it (a non-finite loss, a write error) is a failed trial.
+    nerve_mtl::ReportFailure("train", result.status());
+    return nerve_mtl::kExitFailed;
+  }
+  if (!prepared->rerun) return nerve_mtl::kExitOk;
+  for (const std::string& note : nerve_mtl::study::RerunNotes(*prepared->rerun, *result)) {
+    std::cerr << "note: " << note << std::endl;
+  }
+  return nerve_mtl::study::ReportRerun(*prepared->rerun, *result, absl::GetFlag(FLAGS_tolerance),
+                                       std::cout)
+             ? nerve_mtl::kExitOk
+             : nerve_mtl::kExitDiffers;
 }

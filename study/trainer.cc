@@ -406,7 +406,7 @@ absl::StatusOr<Result> TrainExperiment(const Experiment& experiment,
         absl::StrCat("model.classification_classes is ", experiment.model().classification_classes(),
                      " but the data has ", classes, " classes"));
   }
-  resolved.mutable_model()->set_classification_classes(classes);
+  resolved = SavedExperiment(experiment, classes);  // What experiment.textproto says.
 
   const Compute& compute = options.compute;
   ApplyCompute(compute);
