@@ -24,6 +24,9 @@ struct BackwardContext {
   std::vector<at::Tensor> shared_parameters;
   // Weight of the last shared layer (GradNorm).
   at::Tensor last_shared_weight;
+  // The shared representation of this step's forward pass, every encoder output the task heads
+  // read, graph attached (MGDA-UB); empty for a model without one.
+  std::vector<at::Tensor> shared_representation;
 };
 
 // Combines the two task losses into gradients. One instance lives for one training run.
@@ -54,6 +57,10 @@ class MultitaskStrategy {
 
   // Current weight of each task, for the reports (for uncertainty: exp(-s_i)).
   virtual std::vector<double> TaskWeights() const = 0;
+
+  // Whether Backward needs context.shared_representation (MGDA-UB): a model that exposes none
+  // is refused before training (models::MultitaskModelImpl::exposes_shared_representation).
+  virtual bool needs_shared_representation() const { return false; }
 };
 
 using StrategyFactory =
