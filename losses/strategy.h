@@ -82,6 +82,13 @@ absl::Status ValidateLossSpec(const LossSpec& spec);
 // after its strategy) other than spec.strategy()'s with a value other than its default.
 absl::Status RefuseOtherStrategiesOptions(const LossSpec& spec);
 
+// What a strategy needs of the model beyond its two tasks: InvalidArgument
+// "loss.<strategy>: ..." when `strategy` needs the shared representation (MGDA-UB) and the model
+// `model_name` exposes none (its exposes_shared_representation()).
+absl::Status CheckStrategyFitsModel(const LossSpec& spec, const MultitaskStrategy& strategy,
+                                    const std::string& model_name,
+                                    bool model_exposes_shared_representation);
+
 // Builds the registered strategy spec.strategy() after ValidateLossSpec.
 absl::StatusOr<std::unique_ptr<MultitaskStrategy>> CreateStrategy(const LossSpec& spec);
 
