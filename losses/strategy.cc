@@ -55,6 +55,17 @@ absl::Status ValidateLossSpec(const LossSpec& spec) {
   return entry->validate ? entry->validate(spec) : absl::OkStatus();
 }
 
+absl::Status CheckStrategyFitsModel(const LossSpec& spec, const MultitaskStrategy& strategy,
+                                    const std::string& model_name,
+                                    bool model_exposes_shared_representation) {
+  if (strategy.needs_shared_representation() && !model_exposes_shared_representation) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "loss.", spec.strategy(), ": weights from the shared representation need a model that "
+        "exposes one, and model '", model_name, "' does not"));
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::unique_ptr<MultitaskStrategy>> CreateStrategy(const LossSpec& spec) {
   if (absl::Status status = ValidateLossSpec(spec); !status.ok()) return status;
   return Registry<StrategyEntry>::Find(spec.strategy())->create(spec);

@@ -24,6 +24,9 @@ struct BackwardContext {
   std::vector<at::Tensor> shared_parameters;
   // Weight of the last shared layer (GradNorm).
   at::Tensor last_shared_weight;
+  // The shared representation of this step's forward pass, every encoder output the task heads
+  // read, graph attached (MGDA-UB); empty for a model without one.
+  std::vector<at::Tensor> shared_representation;
 };
 
 // Combines the two task losses into gradients. One instance lives for one training run.
@@ -54,6 +57,10 @@ class MultitaskStrategy {
 
   // Current weight of each task, for the reports (for uncertainty: exp(-s_i)).
   virtual std::vector<double> TaskWeights() const = 0;
+
+  // Whether Backward needs context.shared_representation (MGDA-UB): a model that exposes none
+  // is refused before training (models::MultitaskModelImpl::exposes_shared_representation).
+  virtual bool needs_shared_representation() const { return false; }
 };
 
 using StrategyFactory =
@@ -74,6 +81,13 @@ absl::Status ValidateLossSpec(const LossSpec& spec);
 // strategy options message (LossSpec's message fields but dice and cross_entropy, each named
 // after its strategy) other than spec.strategy()'s with a value other than its default.
 absl::Status RefuseOtherStrategiesOptions(const LossSpec& spec);
+
+// What a strategy needs of the model beyond its two tasks: InvalidArgument
+// "loss.<strategy>: ..." when `strategy` needs the shared representation (MGDA-UB) and the model
+// `model_name` exposes none (its exposes_shared_representation()).
+absl::Status CheckStrategyFitsModel(const LossSpec& spec, const MultitaskStrategy& strategy,
+                                    const std::string& model_name,
+                                    bool model_exposes_shared_representation);
 
 // Builds the registered strategy spec.strategy() after ValidateLossSpec.
 absl::StatusOr<std::unique_ptr<MultitaskStrategy>> CreateStrategy(const LossSpec& spec);

@@ -43,6 +43,13 @@ class MultitaskModelImpl : public torch::nn::Module {
   // The weight of the last shared layer (GradNorm measures task gradient norms there);
   // undefined for a single-task network.
   virtual torch::Tensor last_shared_weight() { return {}; }
+  // Whether the network has one representation both task heads read (hard sharing), which
+  // MGDA-UB takes its task gradients from; soft sharing has two encoders and none.
+  virtual bool exposes_shared_representation() const { return false; }
+  // That representation as the last forward pass in training mode with gradients on computed
+  // it, graph attached: every encoder output a head reads. Empty when the network exposes
+  // none, before such a pass, and after a pass without gradients or in evaluation mode.
+  virtual std::vector<torch::Tensor> shared_representation() { return {}; }
   // Groups with a learning rate of their own; every parameter not listed trains at the base
   // rate.
   virtual std::vector<ParameterGroup> parameter_groups() { return {}; }

@@ -3,6 +3,7 @@
 // LibTorch translation unit costs ~15 s to compile on 2 cores; this one links every model,
 // which the registry test needs.
 #include <ATen/Functions.h>
+#include <torch/csrc/autograd/autograd.h>
 #include <torch/utils.h>
 
 #include <cstdint>
@@ -308,6 +309,37 @@ TEST(QuickFcnTest, SharesTheEncoderAndItsBottleneck) {
   EXPECT_EQ(shared, SmallEncoder());
   EXPECT_EQ(NameOf(*model, model->last_shared_weight()), "encoder.bottleneck.conv3.weight");
   ExpectBothTasksReachTheSharedParameters(*model);
+}
+
+// MGDA-UB's representation: the bottleneck and each block's pre-pool features, exactly what the
+// heads read, so the gradient of the total loss through them equals the encoder's.
+TEST(QuickFcnTest, ExposesTheRepresentationBothHeadsRead) {
+  torch::manual_seed(0);
+  auto model = Create<QuickFcnImpl>(SmallSpec("quickfcn"));
+  ASSERT_NE(model, nullptr);
+  EXPECT_TRUE(model->exposes_shared_representation());
+  EXPECT_TRUE(model->shared_representation().empty());
+  model->train();
+  const ModelOutput out = model->forward(MakeBatch().images);
+  const std::vector<torch::Tensor> representation = model->shared_representation();
+  const int64_t depth = SmallSpec("quickfcn").depth();
+  ASSERT_EQ(static_cast<int64_t>(representation.size()), depth + 1);
+  // The classifier reads the bottleneck only, the decoder every tensor.
+  const torch::Tensor classification = out.classification.sum();
+  const std::vector<torch::Tensor> gradients = torch::autograd::grad(
+      {classification}, representation, {}, /*retain_graph=*/true, /*create_graph=*/false,
+      /*allow_unused=*/true);
+  for (int64_t i = 0; i < depth; ++i) {
+    EXPECT_TRUE(!gradients[i].defined() || gradients[i].abs().sum().item<double>() == 0.0) << i;
+  }
+  EXPECT_GT(gradients[depth].abs().sum().item<double>(), 0.0);
+  for (const torch::Tensor& g : torch::autograd::grad({out.segmentation.sum()}, representation)) {
+    EXPECT_GT(g.abs().sum().item<double>(), 0.0);
+  }
+  // Evaluation passes keep nothing.
+  model->eval();
+  model->forward(MakeBatch().images);
+  EXPECT_TRUE(model->shared_representation().empty());
 }
 
 TEST(QuickFcnTest, GradientReachesEveryParameter) {

@@ -1,6 +1,9 @@
 #include "models/quickfcn.h"
 
+#include <torch/csrc/autograd/grad_mode.h>
+
 #include <memory>
+#include <utility>
 
 namespace nerve_mtl::models {
 
@@ -23,6 +26,13 @@ ModelOutput QuickFcnImpl::forward(const torch::Tensor& images) {
   out.segmentation =
       segmentation_head_(decoder_(encoded.bottleneck, encoded.features, encoded.indices));
   out.classification = classification_head_(encoded.bottleneck);
+  representation_.clear();
+  // Kept only where a backward follows: an evaluation pass would hold its feature maps for
+  // nothing.
+  if (is_training() && torch::GradMode::is_enabled()) {
+    representation_ = std::move(encoded.features);
+    representation_.push_back(encoded.bottleneck);
+  }
   return out;
 }
 

@@ -30,6 +30,9 @@ class QuickFcnImpl : public MultitaskModelImpl {
   // The bottleneck dense block's 1x1 convolution weight, the last convolution both tasks
   // share (with CSSE on, the block's small squeeze-excitation layers come after it).
   torch::Tensor last_shared_weight() override;
+  bool exposes_shared_representation() const override { return true; }
+  // The bottleneck and the pre-pool features of every encoder block (the decoder's skips).
+  std::vector<torch::Tensor> shared_representation() override { return representation_; }
 
   const ModelSpec& spec() const { return spec_; }
   Encoder encoder() const { return encoder_; }
@@ -43,6 +46,7 @@ class QuickFcnImpl : public MultitaskModelImpl {
   Decoder decoder_{nullptr};
   torch::nn::Conv2d segmentation_head_{nullptr};
   ClassificationHead classification_head_{nullptr};
+  std::vector<torch::Tensor> representation_;
 };
 TORCH_MODULE(QuickFcn);
 

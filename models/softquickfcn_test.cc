@@ -132,6 +132,10 @@ TEST(SoftQuickFcnTest, SharesBothEncodersAndTheInnerAlphas) {
   EXPECT_EQ(NameOf(*model, model->last_shared_weight()),
             "segmentation.encoder.bottleneck.conv3.weight");
   ExpectBothTasksReachTheSharedParameters(*model);
+  // Two encoders, no one representation both heads read: MGDA-UB refuses it.
+  EXPECT_FALSE(model->exposes_shared_representation());
+  model->forward(MakeBatch().images);
+  EXPECT_TRUE(model->shared_representation().empty());
   // Why the last unit is not shared: each of its alphas serves one task.
   const CrossStitchUnit last = model->cross_stitch_units().back();
   BackwardOneTask(*model, Task::kSegmentation);

@@ -61,6 +61,12 @@ absl::StatusOr<RowFacts> CheckExperiment(const Experiment& experiment,
     absl::StatusOr<std::unique_ptr<losses::MultitaskStrategy>> strategy =
         losses::CreateStrategy(resolved.loss());
     if (!strategy.ok()) return Invalid(strategy.status());
+    if (absl::Status s = losses::CheckStrategyFitsModel(resolved.loss(), **strategy,
+                                                        resolved.model().name(),
+                                                        (*model)->exposes_shared_representation());
+        !s.ok()) {
+      return Invalid(s);
+    }
   }
   if (facts.segments) {
     if (absl::Status s = losses::ValidateDiceOptions(resolved.loss().dice()); !s.ok()) {

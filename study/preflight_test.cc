@@ -85,6 +85,30 @@ TEST(PreflightTest, AnUnknownStrategyStopsTheStudyNamingTheRowAndField) {
                                              HasSubstr("loss.strategy"), HasSubstr("dwaa")));
 }
 
+TEST(PreflightTest, MgdaUbIsRefusedForAModelWithoutASharedRepresentation) {
+  Study study = Tiny();
+  for (const char* model : {"quickfcn", "softquickfcn"}) {
+    AxisValue* row = study.mutable_axis(0)->add_value();
+    row->set_label(std::string(model) + " / MGDA-UB");
+    ASSERT_TRUE(ParseTextProto(std::string("model { name: '") + model +
+                                   "' } loss { strategy: 'mgda' mgda { upper_bound: true } }",
+                               "row", row->mutable_set())
+                    .ok());
+    if (std::string(model) == "softquickfcn") {
+      row->mutable_set()->mutable_training()->set_epochs(1);
+      row->mutable_set()->mutable_training()->set_pretrain_epochs(1);
+    }
+  }
+  absl::StatusOr<StudyPlan> plan = PrepareStudy(study);
+  EXPECT_EQ(plan.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(plan.status().message(),
+            "trial 'softquickfcn / MGDA-UB': loss.mgda: weights from the shared representation "
+            "need a model that exposes one, and model 'softquickfcn' does not");
+  // Without the SoftQuickFCN row the QuickFCN one passes.
+  study.mutable_axis(0)->mutable_value()->RemoveLast();
+  EXPECT_TRUE(PrepareStudy(study).ok()) << PrepareStudy(study).status();
+}
+
 TEST(PreflightTest, AModelOptionItsValidatorRefusesStopsTheStudy) {
   Study study = Tiny();
   study.mutable_axis(0)->mutable_value(0)->mutable_set()->mutable_model()->set_kernel_size(4);

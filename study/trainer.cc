@@ -421,6 +421,12 @@ absl::StatusOr<Result> TrainExperiment(const Experiment& experiment,
         losses::CreateStrategy(resolved.loss());
     if (!s.ok()) return s.status();
     strategy = *std::move(s);
+    if (absl::Status fits = losses::CheckStrategyFitsModel(resolved.loss(), *strategy,
+                                                           resolved.model().name(),
+                                                           model.exposes_shared_representation());
+        !fits.ok()) {
+      return fits;
+    }
   }
   if (absl::Status s = losses::ValidateSegmentationLoss(resolved.loss()); !s.ok()) return s;
   if (model.classifies()) {
@@ -574,7 +580,10 @@ absl::StatusOr<Result> TrainExperiment(const Experiment& experiment,
       optimizer.zero_grad();
       double loss;
       if (multitask) {
+        // This step's, from the forward pass above (MGDA-UB).
+        context.shared_representation = model.shared_representation();
         loss = strategy->Backward(task_losses, context);
+        context.shared_representation.clear();  // frees the step's feature maps now
       } else {
         const at::Tensor& only = task_losses[model.segments() ? losses::kSegmentationTask
                                                               : losses::kClassificationTask];
