@@ -22,17 +22,21 @@ void QuickFcnImpl::reset() {
 
 ModelOutput QuickFcnImpl::forward(const torch::Tensor& images) {
   EncoderOutput encoded = encoder_(images);
-  ModelOutput out;
-  out.segmentation =
-      segmentation_head_(decoder_(encoded.bottleneck, encoded.features, encoded.indices));
-  out.classification = classification_head_(encoded.bottleneck);
   representation_.clear();
   // Kept only where a backward follows: an evaluation pass would hold its feature maps for
   // nothing.
   if (is_training() && torch::GradMode::is_enabled()) {
-    representation_ = std::move(encoded.features);
+    // The skips as the decoder reads them: aliases, so that a gradient with respect to one is
+    // the decoder's use of it alone, not also the deeper encoder its pooled map feeds (which
+    // reaches the bottleneck, and the classifier through it). Same values, same gradients.
+    for (torch::Tensor& skip : encoded.features) skip = skip.view_as(skip);
+    representation_ = encoded.features;
     representation_.push_back(encoded.bottleneck);
   }
+  ModelOutput out;
+  out.segmentation =
+      segmentation_head_(decoder_(encoded.bottleneck, encoded.features, encoded.indices));
+  out.classification = classification_head_(encoded.bottleneck);
   return out;
 }
 
