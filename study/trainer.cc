@@ -391,7 +391,6 @@ absl::StatusOr<Result> TrainExperiment(const Experiment& experiment,
   if (absl::Status s = ValidateExperiment(experiment); !s.ok()) return s;
   Experiment resolved = ResolveExperiment(experiment);
   const std::string trial_id = TrialId(experiment);
-  const TrainingSpec& training = resolved.training();
 
   absl::StatusOr<data::LoadedData> data = data::LoadData(resolved.data());
   if (!data.ok()) return data.status();
@@ -407,6 +406,9 @@ absl::StatusOr<Result> TrainExperiment(const Experiment& experiment,
                      " but the data has ", classes, " classes"));
   }
   resolved = SavedExperiment(experiment, classes);  // What experiment.textproto says.
+  // Taken after that assignment, which swaps in the new message's parts: a reference taken
+  // before it would point into a destroyed temporary.
+  const TrainingSpec& training = resolved.training();
 
   const Compute& compute = options.compute;
   ApplyCompute(compute);
