@@ -125,5 +125,16 @@ TEST(StudiesTest, TheStrategiesStudySharesTheDefaultStudysTrials) {
   EXPECT_EQ(ids_b["QuickNAT"].size(), 8u) << "4 folds x 2 seeds";
 }
 
+// The committed tables are built from trials filed under these ids (reports/results/): a spec
+// field that resolving now fills in (a new option message outside a oneof, study/spec.h) would
+// give every trial a new id, and //study:all would retrain all 80 instead of reusing them.
+TEST(StudiesTest, TheDefaultStudysTrialIdsAreTheCommittedTables) {
+  Study study;
+  const StudyPlan plan = Prepare("study/studies/default.textproto", &study);
+  ASSERT_EQ(plan.trials.size(), 80u);
+  EXPECT_EQ(plan.trials.front().id, "946522cb6ea3b3df");  // QuickNAT, fold 0, seed 0.
+  EXPECT_EQ(plan.trials.back().id, "5a19fa3c64caa447");   // SoftQuickFCN / original, fold 3, seed 1.
+}
+
 }  // namespace
 }  // namespace nerve_mtl::study
