@@ -314,13 +314,17 @@ const std::set<std::string>& UnstatedByTheOriginal() {
       "training.monitor",
       "training.pretrain_epochs",
       // Does not apply: uniform init ignores the fixed weight; the original had no pixel-weighted
-      // segmentation cross-entropy, no DWA, no GradNorm.
+      // segmentation cross-entropy, no DWA, GradNorm, MGDA, CAGrad or Nash-MTL.
       "model.cross_stitch_self_weight",
       "loss.cross_entropy.quicknat_pixel_weights",
       "loss.cross_entropy.boundary_weight",
       "loss.dwa.temperature",
       "loss.gradnorm.alpha",
       "loss.gradnorm.weight_lr",
+      "loss.mgda.normalization",
+      "loss.mgda.upper_bound",
+      "loss.cagrad.c",
+      "loss.nash_mtl.max_norm",
       // The original ran several strategies; each row's is its own choice.
       "loss.strategy",
   };

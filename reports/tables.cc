@@ -24,7 +24,8 @@ using study::Result;
 // What the paired columns are, after each table's note on its p.
 std::string PairedNote() {
   return absl::StrFormat(
-      ", pooled over folds and seeds; p (Holm): corrected over the table's comparisons; "
+      ", pooled over folds and seeds; images: the distinct test images compared; p (Holm): "
+      "corrected over the table's comparisons; "
       "Δ: mean per-image difference to it with a 95%% bootstrap interval resampling patients "
       "(%d resamples, seed %d).",
       kBootstrapResamples, kBootstrapSeed);
@@ -541,7 +542,7 @@ absl::StatusOr<Report> BuildReport(const std::vector<Result>& results,
   if (!s.ok()) return s;
   segmentation.note = absl::StrCat(
       "Test Dice, IoU and HD95 (pixels, lower is better; mean over the images where it is "
-      "defined), mean ± std over ", over, "; images: distinct test images compared.",
+      "defined), mean ± std over ", over, ".",
       segmentation.baseline.empty()
           ? absl::StrCat(" No ", options.segmentation_baseline_model, " row: no paired test.")
           : absl::StrCat(" p: two-sided Wilcoxon signed-rank test of the per-image test Dice "
@@ -563,7 +564,7 @@ absl::StatusOr<Report> BuildReport(const std::vector<Result>& results,
                            &classification);
   if (!s.ok()) return s;
   classification.note = absl::StrCat(
-      "Test accuracy and macro-F1, mean ± std over ", over, "; images: distinct test images compared.",
+      "Test accuracy and macro-F1, mean ± std over ", over, ".",
       classification.baseline.empty()
           ? absl::StrCat(" No ", options.classification_baseline_model, " row: no paired test.")
           : absl::StrCat(" p: two-sided Wilcoxon signed-rank test of per-image correctness "
