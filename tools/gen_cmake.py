@@ -304,13 +304,16 @@ class Emitter:
 
     def args(self, rule):
         """Bazel's $(rootpath) expansion and Bourne-shell tokenization of `args`."""
+        def expand(m):
+            if m.group(0) == "$$":
+                return "$"
+            if m.group(1) in ("rootpath", "location", "execpath"):
+                return self.rootpath(rule, m.group(2).strip())
+            self.fail(rule, f"args: {m.group(0)}: only $(rootpath ...) and $$ are supported")
+
         out = []
         for arg in rule.take("args", []):
-            arg = re.sub(r"\$\((?:rootpath|location|execpath) ([^)]+)\)",
-                         lambda m: self.rootpath(rule, m.group(1).strip()), arg)
-            if "$(" in arg:
-                self.fail(rule, f"args {arg!r}: only $(rootpath ...) is supported")
-            out += shlex.split(arg)
+            out += shlex.split(re.sub(r"\$\$|\$\((\w+)\s*([^)]*)\)|\$", expand, arg))
         return out
 
     def copts(self, rule):
@@ -432,6 +435,12 @@ def generate(root):
     lines += [f"add_subdirectory({p.rsplit('/CMakeLists.txt', 1)[0]})\n"
               for p in sorted(out) if p.endswith("/CMakeLists.txt")]
     out["cmake/packages.cmake"] = "".join(lines)
+    top = os.path.join(root, "CMakeLists.txt")
+    if os.path.exists(top):  # not among the test's data
+        with open(top) as f:
+            if added := re.findall(r"^\s*add_subdirectory\((\S+)\)", f.read(), re.M):
+                raise Error(f"CMakeLists.txt: add_subdirectory({added[0]}): "
+                            "cmake/packages.cmake adds every package (include it instead)")
     return out
 
 
