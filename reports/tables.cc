@@ -142,6 +142,7 @@ Context MakeContext(const std::vector<Result>& results, const std::vector<std::s
     }
     if (!e.cpu().empty()) AddDistinct(e.cpu(), &context.cpus);
     if (e.has_threads()) AddDistinct(e.threads(), &context.threads);
+    if (r.has_environment()) AddDistinct(e.has_jobs() ? e.jobs() : 1, &context.jobs);
     if (!e.device().empty()) AddDistinct(e.device(), &context.devices);
     AddDistinct(r.experiment().seed(), &context.seeds);
     context.total_train_seconds += r.train_seconds();
@@ -150,6 +151,7 @@ Context MakeContext(const std::vector<Result>& results, const std::vector<std::s
   std::sort(context.libtorch_versions.begin(), context.libtorch_versions.end());
   std::sort(context.cpus.begin(), context.cpus.end());
   std::sort(context.threads.begin(), context.threads.end());
+  std::sort(context.jobs.begin(), context.jobs.end());
   std::sort(context.devices.begin(), context.devices.end());
   std::sort(context.seeds.begin(), context.seeds.end());
   for (const std::string& label : labels) {
@@ -196,6 +198,11 @@ std::string Numbers(const std::vector<T>& values) {
   return values.empty() ? "unknown" : absl::StrJoin(values, ", ");
 }
 
+// Whether some trial ran beside others (--jobs): only then do the jobs appear in the context.
+bool SideBySide(const Context& c) {
+  return std::any_of(c.jobs.begin(), c.jobs.end(), [](int jobs) { return jobs > 1; });
+}
+
 // "key: value" lines that every rendering starts with, in its own comment syntax. Wall time
 // changes with every run, so only the whole report and the cost table carry it: the metric
 // tables of two runs of one study are byte-identical.
@@ -211,6 +218,12 @@ std::vector<std::string> ContextLines(const Context& c, const std::string& what)
       absl::StrCat("trials: ", c.trials, " (", c.failed.size(), " failed)"),
   };
   if (what.empty() || what == "cost") {
+    // Trials side by side share the cores, which shows in the times but not in the metrics: a
+    // metric table of `--jobs=2 --threads=2` equals that of `--threads=1` byte for byte.
+    if (SideBySide(c)) {
+      lines.push_back(absl::StrCat("jobs: ", Numbers(c.jobs),
+                                   " (trials side by side, each with the threads above)"));
+    }
     lines.push_back(absl::StrFormat("total train time: %.1f s", c.total_train_seconds));
   }
   return lines;
@@ -774,6 +787,7 @@ std::string RenderJson(const Report& report) {
   absl::StrAppend(&out, "    \"libtorch_version\": ", JsonStrings(c.libtorch_versions), ",\n");
   absl::StrAppend(&out, "    \"cpu\": ", JsonStrings(c.cpus), ",\n");
   absl::StrAppend(&out, "    \"threads\": [", absl::StrJoin(c.threads, ", "), "],\n");
+  if (SideBySide(c)) absl::StrAppend(&out, "    \"jobs\": [", absl::StrJoin(c.jobs, ", "), "],\n");
   absl::StrAppend(&out, "    \"device\": ", JsonStrings(c.devices), ",\n");
   absl::StrAppend(&out, "    \"seeds\": [", absl::StrJoin(c.seeds, ", "), "],\n");
   absl::StrAppend(&out, "    \"trials\": ", c.trials, ",\n");
