@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdlib>
 #include <filesystem>
 #include <set>
 #include <string>
@@ -216,6 +217,33 @@ TEST(LoadDataTest, KaggleGroupsSubjectsByDefault) {
     const bool has_2 = std::count(part->begin(), part->end(), 1) > 0;
     EXPECT_EQ(has_1, has_2) << "subjects 1 and 2 straddle the split";
   }
+}
+
+// The downloaded sets' studies name "//datasets/..." (README, "Data"): under `bazel run` that is
+// the workspace root, and an error names the folder that was looked for.
+TEST(LoadDataTest, SlashSlashPathsAreUnderTheWorkspace) {
+  const fs::path workspace = fs::path(::testing::TempDir()) / "workspace";
+  const fs::path dir = workspace / "datasets" / "train";
+  fs::remove_all(workspace);
+  fs::create_directories(dir);
+  for (int subject = 1; subject <= 3; ++subject) {
+    const std::string stem = (dir / (std::to_string(subject) + "_1")).string();
+    ASSERT_TRUE(WriteTiff(stem + ".tif", Distinct(subject)).ok());
+    ASSERT_TRUE(WriteTiff(stem + "_mask.tif", Image(1, 16, 18)).ok());
+  }
+  ASSERT_EQ(setenv("BUILD_WORKSPACE_DIRECTORY", workspace.c_str(), 1), 0);
+  DataSpec spec;
+  spec.mutable_kaggle()->set_directory("//datasets/train");
+  spec.set_height(16);
+  spec.set_width(18);
+  absl::StatusOr<LoadedData> data = LoadData(spec);
+  EXPECT_TRUE(data.ok()) << data.status();
+  EXPECT_EQ(data.ok() ? data->dataset.examples.size() : 0u, 3u);
+  spec.mutable_kaggle()->set_directory("//datasets/missing");
+  data = LoadData(spec);
+  ASSERT_FALSE(data.ok());
+  EXPECT_THAT(data.status().message(), HasSubstr((workspace / "datasets/missing").string()));
+  unsetenv("BUILD_WORKSPACE_DIRECTORY");
 }
 
 TEST(LoadDataTest, BadGroupingOptionsAreNamed) {
