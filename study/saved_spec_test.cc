@@ -2,6 +2,7 @@
 // hashes back to the trial's id: for every row of every study in study/studies/, and for rows of
 // every network on a 2-class Kaggle fixture and on a 4-class phantom (empty images add "none"),
 // whose saved class count differs from the proto's default of 3.
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -13,6 +14,7 @@
 #include "data/load.h"
 #include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
+#include "study/downloaded_sets_fixture.h"
 #include "study/grid.h"
 #include "study/preflight.h"
 #include "study/spec.h"
@@ -69,6 +71,10 @@ class SavedSpecTest : public ::testing::Test {
 };
 
 TEST_F(SavedSpecTest, EveryRowOfEveryStudy) {
+  // The studies of downloaded sets read stand-ins where they look ("//datasets/...").
+  const std::string workspace = (fs::path(TmpDir()) / "workspace").string();
+  ASSERT_TRUE(WriteDownloadedSets(workspace).ok());
+  ASSERT_EQ(setenv("BUILD_WORKSPACE_DIRECTORY", workspace.c_str(), 1), 0);
   int rows = 0;
   for (const auto& entry : fs::directory_iterator("study/studies")) {
     if (entry.path().extension() != ".textproto") continue;
