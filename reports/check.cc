@@ -48,10 +48,10 @@ double Number(const Value* value, const std::string& key) {
 
 // The elements of a list; none for anything else.
 const google::protobuf::RepeatedPtrField<Value>& Items(const Value* value) {
-  static const google::protobuf::RepeatedPtrField<Value> kNone;
+  static const auto* const kNone = new google::protobuf::RepeatedPtrField<Value>();
   return value != nullptr && value->kind_case() == Value::kListValue
              ? value->list_value().values()
-             : kNone;
+             : *kNone;
 }
 
 bool Moved(double committed, double current, double tolerance) {
