@@ -12,6 +12,7 @@
 #include "data/near_duplicates.h"
 #include "data/phantom.h"
 #include "data/split.h"
+#include "data/test_images.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -106,27 +107,8 @@ TEST(LoadDataTest, DefaultPhantomSplitIsUntouchedByGrouping) {
   }
 }
 
-// An 18x16 image whose difference hash at that size is `bits` (2x2 blocks of a 9x8 pattern that
-// steps up where a bit is set and down where it is clear); splitmix64 spreads unrelated images.
-Image Distinct(uint64_t k) {
-  uint64_t z = k * 0x9e3779b97f4a7c15ULL + 0x9e3779b97f4a7c15ULL;
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  const uint64_t bits = z ^ (z >> 31);
-  Image image(1, 16, 18);
-  for (int y = 0; y < 8; ++y) {
-    int value = 128;
-    for (int x = 0; x < 9; ++x) {
-      if (x > 0) value += (bits >> (8 * y + x - 1)) & 1 ? 4 : -4;
-      for (int dy = 0; dy < 2; ++dy) {
-        for (int dx = 0; dx < 2; ++dx) {
-          image.at(0, 2 * y + dy, 2 * x + dx) = static_cast<uint8_t>(value);
-        }
-      }
-    }
-  }
-  return image;
-}
+// An 18x16 picture that grouping tells from every other k (data/test_images.h).
+Image Distinct(uint64_t k) { return DistinctImage(k, /*block=*/2, /*step=*/4); }
 
 class BusiLoadTest : public ::testing::Test {
  protected:

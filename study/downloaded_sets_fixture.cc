@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "data/example.h"
 #include "data/image_io.h"
+#include "data/test_images.h"
 
 namespace nerve_mtl::study {
 namespace {
@@ -16,28 +17,8 @@ namespace fs = std::filesystem;
 constexpr int kHeight = 32;
 constexpr int kWidth = 36;
 
-// A 32x36 picture whose difference hash (data/near_duplicates.h: 9x8 after an area resize) is
-// splitmix64(k): 4x4 blocks of a 9x8 pattern stepping up where a bit is set, down where it is
-// clear. Unrelated k differ in about 32 of 64 bits, far above the grouping distance of 4.
-data::Image Picture(uint64_t k) {
-  uint64_t z = k * 0x9e3779b97f4a7c15ULL + 0x9e3779b97f4a7c15ULL;
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  const uint64_t bits = z ^ (z >> 31);
-  data::Image image(1, kHeight, kWidth);
-  for (int y = 0; y < 8; ++y) {
-    int value = 128;
-    for (int x = 0; x < 9; ++x) {
-      if (x > 0) value += (bits >> (8 * y + x - 1)) & 1 ? 12 : -12;
-      for (int dy = 0; dy < 4; ++dy) {
-        for (int dx = 0; dx < 4; ++dx) {
-          image.at(0, 4 * y + dy, 4 * x + dx) = static_cast<uint8_t>(value);
-        }
-      }
-    }
-  }
-  return image;
-}
+// A 32x36 picture that grouping tells from every other k (data/test_images.h).
+data::Image Picture(uint64_t k) { return data::DistinctImage(k, /*block=*/4, /*step=*/12); }
 
 data::Image Mask(bool lesion) {
   data::Image mask(1, kHeight, kWidth);
