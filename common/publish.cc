@@ -1,7 +1,5 @@
 #include "common/publish.h"
 
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -15,20 +13,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string HostName() {
-  char name[256] = {};
-  if (gethostname(name, sizeof(name) - 1) != 0) return "unknown";
-  return name;
-}
-
 }  // namespace
-
-std::string PrivateSibling(const std::string& target) {
-  const fs::path path(target);
-  return (path.parent_path() /
-          absl::StrCat(".", path.filename().string(), ".tmp-", HostName(), "-", getpid()))
-      .string();
-}
 
 absl::StatusOr<bool> PublishDirectory(const std::string& own, const std::string& target,
                                       const std::string& marker) {

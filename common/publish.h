@@ -10,12 +10,9 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "common/files.h"  // PrivateSibling: where each process builds its copy.
 
 namespace nerve_mtl {
-
-// "<parent>/.<name>.tmp-<host>-<pid>": unique to this process among all that share the file
-// system, hidden from globs over the parent.
-std::string PrivateSibling(const std::string& target);
 
 // Renames `own` to `target`. True when this call put it there; false when `target` already
 // existed as a complete folder (holding `marker`), in which case `own` is removed. A `target`

@@ -16,7 +16,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
-using ::testing::StartsWith;
 
 std::string Tmp(const std::string& name) {
   return (fs::path(std::getenv("TEST_TMPDIR")) / name).string();
@@ -30,12 +29,6 @@ void Write(const std::string& path, const std::string& text) {
 std::string Read(const std::string& path) {
   std::ifstream in(path);
   return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-TEST(PublishTest, PrivateSiblingsAreHiddenAndPerProcess) {
-  const std::string sibling = PrivateSibling("/x/pretrained/branch");
-  EXPECT_THAT(sibling, StartsWith("/x/pretrained/.branch.tmp-"));
-  EXPECT_THAT(sibling, HasSubstr(std::to_string(getpid())));
 }
 
 TEST(PublishTest, TheFirstRenameWinsAndTheSecondDropsItsCopy) {

@@ -1,9 +1,6 @@
 #include "data/image_io.h"
 
-#include <unistd.h>
-
 #include <algorithm>
-#include <atomic>
 #include <cstdarg>
 #include <cstdint>
 #include <cstdio>
@@ -19,9 +16,10 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_replace.h"
 #include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
+#include "common/files.h"
+#include "common/text.h"
 #include "data/example.h"
 #include "stb/stb_image.h"
 #include "stb/stb_image_write.h"
@@ -44,7 +42,7 @@ void CaptureTiffError(const char* module, const char* fmt, va_list ap) {
   char buffer[1024];
   std::vsnprintf(buffer, sizeof(buffer), fmt, ap);
   std::string message = module != nullptr ? absl::StrCat(module, ": ", buffer) : buffer;
-  tiff_last_error = absl::StrReplaceAll(message, {{"\r", " "}, {"\n", " "}});
+  tiff_last_error = OneLine(message);
 }
 
 void IgnoreTiffWarning(const char*, const char*, va_list) {}
@@ -98,23 +96,6 @@ absl::Status CheckWritable(const std::string& path, const Image& image) {
   if (!parent.empty() && !fs::is_directory(parent, ec)) {
     return absl::NotFoundError(
         absl::StrCat(path, ": directory ", parent.string(), " does not exist"));
-  }
-  return absl::OkStatus();
-}
-
-// A sibling of `path`, so that the final rename stays on one file system and is atomic.
-std::string TemporaryPath(const std::string& path) {
-  static std::atomic<uint64_t> counter{0};
-  return absl::StrCat(path, ".tmp.", getpid(), ".", counter.fetch_add(1));
-}
-
-absl::Status RenameInto(const std::string& temporary, const std::string& path) {
-  std::error_code ec;
-  fs::rename(temporary, path, ec);
-  if (ec) {
-    fs::remove(temporary, ec);
-    return absl::InternalError(
-        absl::StrCat(path, ": cannot rename the written file into place: ", ec.message()));
   }
   return absl::OkStatus();
 }
@@ -262,8 +243,7 @@ absl::StatusOr<Image> ReadTiff(const std::string& path) {
 absl::Status WriteTiff(const std::string& path, const Image& image) {
   if (absl::Status status = CheckWritable(path, image); !status.ok()) return status;
   InstallTiffHandlers();
-  const std::string temporary = TemporaryPath(path);
-  absl::Status status = [&]() -> absl::Status {
+  return WriteAtomically(path, [&](const std::string& temporary) -> absl::Status {
     TiffPtr tiff(TIFFOpen(temporary.c_str(), "w"));
     if (tiff == nullptr) {
       return absl::InternalError(absl::StrCat(path, ": cannot create: ", TiffError(temporary)));
@@ -299,13 +279,7 @@ absl::Status WriteTiff(const std::string& path, const Image& image) {
       }
     }
     return absl::OkStatus();
-  }();
-  if (!status.ok()) {
-    std::error_code ec;
-    fs::remove(temporary, ec);
-    return status;
-  }
-  return RenameInto(temporary, path);
+  });
 }
 
 absl::StatusOr<Image> ReadPng(const std::string& path) {
@@ -359,14 +333,13 @@ absl::Status WritePng(const std::string& path, const Image& image) {
       interleaved[i * image.channels + c] = image.pixels[c * plane + i];
     }
   }
-  const std::string temporary = TemporaryPath(path);
-  if (!stbi_write_png(temporary.c_str(), image.width, image.height, image.channels,
-                      interleaved.data(), image.width * image.channels)) {
-    std::error_code ec;
-    fs::remove(temporary, ec);
-    return absl::InternalError(absl::StrCat(path, ": cannot write PNG"));
-  }
-  return RenameInto(temporary, path);
+  return WriteAtomically(path, [&](const std::string& temporary) {
+    if (!stbi_write_png(temporary.c_str(), image.width, image.height, image.channels,
+                        interleaved.data(), image.width * image.channels)) {
+      return absl::InternalError(absl::StrCat(path, ": cannot write PNG"));
+    }
+    return absl::OkStatus();
+  });
 }
 
 absl::StatusOr<Image> ReadImage(const std::string& path) {

@@ -19,15 +19,16 @@ namespace nerve_mtl::data {
 // libtiff handlers that keep the calling thread's last error for the Status.
 absl::StatusOr<Image> ReadTiff(const std::string& path);
 
-// Writes one uncompressed 8-bit grayscale page per channel. Writes a temporary file and renames
-// it, so a failure leaves no partial file at `path`.
+// Writes one uncompressed 8-bit grayscale page per channel, through a temporary file and a
+// rename (WriteAtomically, common/files.h), so a failure leaves no partial file at `path`.
 absl::Status WriteTiff(const std::string& path, const Image& image);
 
 // 8-bit PNG: gray gives 1 channel, RGB (or palette) 3 channels. 16-bit PNGs and PNGs with an
 // alpha channel are errors.
 absl::StatusOr<Image> ReadPng(const std::string& path);
 
-// Writes a 1-channel (gray) or 3-channel (RGB) image, through a temporary file and a rename.
+// Writes a 1-channel (gray) or 3-channel (RGB) image, through a temporary file and a rename
+// (WriteAtomically, common/files.h).
 absl::Status WritePng(const std::string& path, const Image& image);
 
 // ReadTiff for .tif/.tiff, ReadPng for .png (extension case-insensitive); anything else is an

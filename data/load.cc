@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/cli.h"
 #include "data/busi.h"
 #include "data/kaggle.h"
 #include "data/manifest.h"
@@ -13,6 +14,30 @@
 
 namespace nerve_mtl::data {
 namespace {
+
+// A downloaded set's folder or manifest named "//datasets/..." lies under the workspace root
+// (common/cli.h), so a study file can name where the README says to unpack it and its trial ids
+// stay the same on every machine (docs/DESIGN.md §5). Other paths are used as written.
+std::string Located(const std::string& path) {
+  return path.rfind("//", 0) == 0 ? ResolveUserPath(path) : path;
+}
+
+DataSpec WithLocatedSource(DataSpec spec) {
+  switch (spec.source_case()) {
+    case DataSpec::kKaggle:
+      spec.mutable_kaggle()->set_directory(Located(spec.kaggle().directory()));
+      break;
+    case DataSpec::kBusi:
+      spec.mutable_busi()->set_directory(Located(spec.busi().directory()));
+      break;
+    case DataSpec::kManifest:
+      spec.mutable_manifest()->set_path(Located(spec.manifest().path()));
+      break;
+    default:
+      break;
+  }
+  return spec;
+}
 
 // The file or folder an error about the data as a whole should name first.
 std::string SourcePath(const DataSpec& spec) {
@@ -53,8 +78,9 @@ absl::Status ValidateDataSpec(const DataSpec& spec) {
   return ValidateNormalization(spec.normalization());
 }
 
-absl::StatusOr<LoadedData> LoadData(const DataSpec& spec) {
-  if (absl::Status s = ValidateDataSpec(spec); !s.ok()) return s;
+absl::StatusOr<LoadedData> LoadData(const DataSpec& requested) {
+  if (absl::Status s = ValidateDataSpec(requested); !s.ok()) return s;
+  const DataSpec spec = WithLocatedSource(requested);
   absl::StatusOr<Dataset> dataset;
   switch (spec.source_case()) {
     case DataSpec::kKaggle:

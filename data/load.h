@@ -24,7 +24,9 @@ absl::Status ValidateDataSpec(const DataSpec& spec);
 
 // Generates or reads the data the spec describes (phantom by default), groups near-duplicates
 // when GroupingEnabled(spec) (patients rewritten, class conflicts possibly excluded; see
-// data/near_duplicates.h), then splits it.
+// data/near_duplicates.h), then splits it. A Kaggle or BUSI folder or a manifest path starting
+// with "//" is relative to the workspace root (ResolveUserPath, common/cli.h): the downloaded
+// sets' studies name "//datasets/...".
 absl::StatusOr<LoadedData> LoadData(const DataSpec& spec);
 
 }  // namespace nerve_mtl::data

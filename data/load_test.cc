@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdlib>
 #include <filesystem>
 #include <set>
 #include <string>
@@ -11,6 +12,7 @@
 #include "data/near_duplicates.h"
 #include "data/phantom.h"
 #include "data/split.h"
+#include "data/test_images.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -105,27 +107,8 @@ TEST(LoadDataTest, DefaultPhantomSplitIsUntouchedByGrouping) {
   }
 }
 
-// An 18x16 image whose difference hash at that size is `bits` (2x2 blocks of a 9x8 pattern that
-// steps up where a bit is set and down where it is clear); splitmix64 spreads unrelated images.
-Image Distinct(uint64_t k) {
-  uint64_t z = k * 0x9e3779b97f4a7c15ULL + 0x9e3779b97f4a7c15ULL;
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  const uint64_t bits = z ^ (z >> 31);
-  Image image(1, 16, 18);
-  for (int y = 0; y < 8; ++y) {
-    int value = 128;
-    for (int x = 0; x < 9; ++x) {
-      if (x > 0) value += (bits >> (8 * y + x - 1)) & 1 ? 4 : -4;
-      for (int dy = 0; dy < 2; ++dy) {
-        for (int dx = 0; dx < 2; ++dx) {
-          image.at(0, 2 * y + dy, 2 * x + dx) = static_cast<uint8_t>(value);
-        }
-      }
-    }
-  }
-  return image;
-}
+// An 18x16 picture that grouping tells from every other k (data/test_images.h).
+Image Distinct(uint64_t k) { return DistinctImage(k, /*block=*/2, /*step=*/4); }
 
 class BusiLoadTest : public ::testing::Test {
  protected:
@@ -216,6 +199,33 @@ TEST(LoadDataTest, KaggleGroupsSubjectsByDefault) {
     const bool has_2 = std::count(part->begin(), part->end(), 1) > 0;
     EXPECT_EQ(has_1, has_2) << "subjects 1 and 2 straddle the split";
   }
+}
+
+// The downloaded sets' studies name "//datasets/..." (README, "Data"): under `bazel run` that is
+// the workspace root, and an error names the folder that was looked for.
+TEST(LoadDataTest, SlashSlashPathsAreUnderTheWorkspace) {
+  const fs::path workspace = fs::path(::testing::TempDir()) / "workspace";
+  const fs::path dir = workspace / "datasets" / "train";
+  fs::remove_all(workspace);
+  fs::create_directories(dir);
+  for (int subject = 1; subject <= 3; ++subject) {
+    const std::string stem = (dir / (std::to_string(subject) + "_1")).string();
+    ASSERT_TRUE(WriteTiff(stem + ".tif", Distinct(subject)).ok());
+    ASSERT_TRUE(WriteTiff(stem + "_mask.tif", Image(1, 16, 18)).ok());
+  }
+  ASSERT_EQ(setenv("BUILD_WORKSPACE_DIRECTORY", workspace.c_str(), 1), 0);
+  DataSpec spec;
+  spec.mutable_kaggle()->set_directory("//datasets/train");
+  spec.set_height(16);
+  spec.set_width(18);
+  absl::StatusOr<LoadedData> data = LoadData(spec);
+  EXPECT_TRUE(data.ok()) << data.status();
+  EXPECT_EQ(data.ok() ? data->dataset.examples.size() : 0u, 3u);
+  spec.mutable_kaggle()->set_directory("//datasets/missing");
+  data = LoadData(spec);
+  ASSERT_FALSE(data.ok());
+  EXPECT_THAT(data.status().message(), HasSubstr((workspace / "datasets/missing").string()));
+  unsetenv("BUILD_WORKSPACE_DIRECTORY");
 }
 
 TEST(LoadDataTest, BadGroupingOptionsAreNamed) {

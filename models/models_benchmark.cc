@@ -39,18 +39,12 @@
 #include "absl/strings/str_split.h"
 #include "common/cli.h"
 #include "common/compute.h"
-#include "common/threads.h"
+#include "common/compute_flags.h"
 #include "losses/cross_entropy.h"
 #include "models/model.h"
 #include "models/model_spec.pb.h"
 #include "optim/adam.h"
 
-ABSL_FLAG(int, threads, 0, "LibTorch intra-op threads; 0 = all cores");
-ABSL_FLAG(std::string, device, "auto", "auto (cuda when LibTorch sees a GPU), cpu, cuda or cuda:N");
-ABSL_FLAG(std::string, precision, "auto", "auto (bf16 on cuda, fp32 on cpu), fp32 or bf16");
-ABSL_FLAG(
-    std::string, deterministic, "auto",
-    "auto (true on cpu, false on cuda), true or false (cuDNN autotuning, TF32, channels-last)");
 ABSL_FLAG(int, batch, 4, "Images per step");
 ABSL_FLAG(std::vector<std::string>, sizes, (std::vector<std::string>{"64", "128"}),
           "Image sizes (square), comma-separated");
@@ -70,6 +64,7 @@ constexpr double kMinTimeSeconds = 2.0;
 // Set once by main() from the flags.
 struct Setup {
   Compute compute;
+  int threads = 0;
   int64_t batch = 4;
   ModelSpec base;  // Sizes of the --config; name and input size are set per case.
 };
@@ -289,9 +284,8 @@ void RegisterAll(const std::vector<std::string>& models, const std::vector<int64
 }
 
 absl::Status Configure() {
-  absl::StatusOr<Compute> compute =
-      ResolveCompute(absl::GetFlag(FLAGS_device), absl::GetFlag(FLAGS_precision),
-                     absl::GetFlag(FLAGS_deterministic));
+  // --threads, --device, --precision, --deterministic (common/compute_flags.h).
+  absl::StatusOr<ComputeSetup> compute = SetUpComputeFromFlags();
   if (!compute.ok()) return compute.status();
   if (absl::GetFlag(FLAGS_batch) < 1) return absl::InvalidArgumentError("--batch must be >= 1");
   std::vector<int64_t> sizes;
@@ -303,8 +297,8 @@ absl::Status Configure() {
     }
     sizes.push_back(size);
   }
-  ApplyCompute(*compute);
-  GetSetup().compute = *compute;
+  GetSetup().compute = compute->compute;
+  GetSetup().threads = compute->threads;
   GetSetup().batch = absl::GetFlag(FLAGS_batch);
   const std::string config = absl::GetFlag(FLAGS_config);
   if (config == "study") {
@@ -331,8 +325,8 @@ int main(int argc, char** argv) {
   if (absl::Status s = nerve_mtl::models::Configure(); !s.ok()) {
     return nerve_mtl::ReportFailure("models_benchmark", s);
   }
-  const int threads = nerve_mtl::SetTorchThreads(absl::GetFlag(FLAGS_threads));
-  benchmark::AddCustomContext("torch_threads", std::to_string(threads));
+  benchmark::AddCustomContext("torch_threads",
+                              std::to_string(nerve_mtl::models::GetSetup().threads));
   benchmark::AddCustomContext("libtorch", TORCH_VERSION);
   benchmark::AddCustomContext("batch", std::to_string(nerve_mtl::models::GetSetup().batch));
   benchmark::AddCustomContext("config", absl::GetFlag(FLAGS_config));

@@ -1,7 +1,6 @@
 #include "reports/plots.h"
 
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
@@ -23,6 +22,8 @@
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
+#include "common/files.h"
+#include "common/text.h"
 #include "reports/tables.h"
 
 namespace nerve_mtl::reports {
@@ -81,10 +82,6 @@ int EpochOf(const EpochRecord& record, int index) {
 
 std::string Number(double value) {
   return std::isfinite(value) ? absl::StrFormat("%.10g", value) : "NaN";
-}
-
-std::string OneLine(const std::string& s) {
-  return absl::StrReplaceAll(s, {{"\r\n", " "}, {"\n", " "}, {"\r", " "}});
 }
 
 // A gnuplot string literal: single quotes take everything literally but '' for a quote.
@@ -393,24 +390,15 @@ absl::StatusOr<std::vector<std::string>> WritePlots(const std::vector<Result>& r
   for (const LabelTrials& row : rows) add(CrossStitch(row));
   for (const LabelTrials& row : rows) add(Confusion(row));
 
-  // Drawn beside out_dir, so that the final rename stays on one file system.
-  fs::path target = fs::path(out_dir).lexically_normal();
-  if (!target.has_filename()) target = target.parent_path();  // "dir/"
-  const fs::path parent = target.parent_path().empty() ? fs::path(".") : target.parent_path();
-  const fs::path temp = parent / absl::StrCat(".", target.filename().string(), ".tmp-", getpid());
-  std::error_code error;
-  fs::remove_all(temp, error);
-  fs::create_directories(temp, error);
-  if (error) {
-    return absl::UnavailableError(absl::StrCat(temp.string(), ": ", error.message()));
-  }
-  absl::StatusOr<std::vector<std::string>> files = Draw(plots, temp, options);
-  if (files.ok()) {
-    fs::remove_all(target, error);
-    if (!error) fs::rename(temp, target, error);
-    if (error) files = absl::UnavailableError(absl::StrCat(target.string(), ": ", error.message()));
-  }
-  if (!files.ok()) fs::remove_all(temp, error);
+  // Drawn in a sibling of out_dir and swapped in when complete (common/files.h).
+  std::vector<std::string> files;
+  absl::Status drawn = ReplaceDirectory(out_dir, [&](const std::string& dir) -> absl::Status {
+    absl::StatusOr<std::vector<std::string>> written = Draw(plots, dir, options);
+    if (!written.ok()) return written.status();
+    files = *std::move(written);
+    return absl::OkStatus();
+  });
+  if (!drawn.ok()) return drawn;
   return files;
 }
 

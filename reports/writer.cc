@@ -1,7 +1,5 @@
 #include "reports/writer.h"
 
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -71,10 +69,10 @@ absl::Status Write(const std::vector<study::Result>& results, const Report& repo
 
   const fs::path out = fs::path(options.out).lexically_normal();
   const fs::path target = out.has_filename() ? out : out.parent_path();
-  const fs::path parent = target.parent_path().empty() ? fs::path(".") : target.parent_path();
-  const fs::path temp = parent / absl::StrCat(".", target.filename().string(), ".tmp-", getpid());
+  // The report folder keeps what others write there (overlays/): its entries are replaced one
+  // by one, each by a rename from a private sibling (common/files.h).
+  const fs::path temp = PrivateSibling(target.string());
   std::error_code error;
-  fs::remove_all(temp, error);
   fs::create_directories(temp, error);
   if (error) return absl::UnavailableError(absl::StrCat(temp.string(), ": ", error.message()));
 
@@ -106,12 +104,11 @@ absl::Status Write(const std::vector<study::Result>& results, const Report& repo
     for (const auto& [name, contents] : files) {
       if (!error) fs::rename(temp / name, target / name, error);
     }
-    if (!error && options.plots) {
-      fs::remove_all(target / "plots", error);
-      if (!error) fs::rename(temp / "plots", target / "plots", error);
-    }
-    if (error)
+    if (error) {
       status = absl::UnavailableError(absl::StrCat(target.string(), ": ", error.message()));
+    } else if (options.plots) {
+      status = SwapInDirectory((temp / "plots").string(), (target / "plots").string());
+    }
   }
   fs::remove_all(temp, error);
   if (!status.ok()) return status;

@@ -16,7 +16,7 @@
 #include "absl/strings/str_format.h"
 #include "common/cli.h"
 #include "common/compute.h"
-#include "common/threads.h"
+#include "common/compute_flags.h"
 #include "study/predictor.h"
 
 ABSL_FLAG(std::string, trial, "", "Trial folder (trials/<id>) with experiment.textproto and best_model.pt");
@@ -24,10 +24,6 @@ ABSL_FLAG(std::string, images, "", "Folder of PNG or TIFF images to predict");
 ABSL_FLAG(std::string, spec, "", "Instead of --images: a data spec (data/data_spec.proto) with truth");
 ABSL_FLAG(std::string, split, "", "With --spec: all (default), train, val or test");
 ABSL_FLAG(std::string, out, "", "Output directory");
-ABSL_FLAG(int, threads, 0, "LibTorch intra-op threads; 0 = all cores");
-ABSL_FLAG(std::string, device, "auto", "auto (cuda when LibTorch sees a GPU), cpu, cuda or cuda:N");
-ABSL_FLAG(std::string, precision, "auto", "auto (bf16 on cuda, fp32 on cpu), fp32 or bf16");
-ABSL_FLAG(std::string, deterministic, "auto", "auto (true on cpu, false on cuda), true or false");
 
 namespace nerve_mtl::study {
 namespace {
@@ -53,20 +49,18 @@ absl::StatusOr<Prepared> Prepare() {
     return absl::InvalidArgumentError(
         "--split does not apply with --images: it picks a part of a --spec's split");
   }
-  absl::StatusOr<Compute> compute =
-      ResolveCompute(absl::GetFlag(FLAGS_device), absl::GetFlag(FLAGS_precision),
-                     absl::GetFlag(FLAGS_deterministic));
-  if (!compute.ok()) return absl::InvalidArgumentError(compute.status().message());
-  ApplyCompute(*compute);
-  SetTorchThreads(absl::GetFlag(FLAGS_threads));
-  absl::StatusOr<TrainedTrial> trial = LoadTrainedTrial(trial_dir, *compute);
+  // --threads, --device, --precision, --deterministic (common/compute_flags.h).
+  absl::StatusOr<ComputeSetup> setup = SetUpComputeFromFlags();
+  if (!setup.ok()) return setup.status();
+  const Compute& compute = setup->compute;
+  absl::StatusOr<TrainedTrial> trial = LoadTrainedTrial(trial_dir, compute);
   if (!trial.ok()) return trial.status();
   const std::string split = absl::GetFlag(FLAGS_split).empty() ? "all" : absl::GetFlag(FLAGS_split);
   absl::StatusOr<PredictInput> input = spec.empty()
                                            ? ReadImageFolder(images, trial->experiment)
                                            : LoadDataSpecInput(spec, trial->experiment, split);
   if (!input.ok()) return input.status();
-  return Prepared{*std::move(trial), *std::move(input), *compute};
+  return Prepared{*std::move(trial), *std::move(input), compute};
 }
 
 }  // namespace

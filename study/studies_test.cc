@@ -1,5 +1,7 @@
 // Every study spec in the repository parses strictly, expands into valid trials and says the
-// command that runs it and how long it takes.
+// command that runs it and how long it takes. The studies of downloaded sets (BUSI, Kaggle) read
+// stand-ins in their layouts (downloaded_sets_fixture.h).
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -9,9 +11,11 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "common/textproto.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "study/downloaded_sets_fixture.h"
 #include "study/grid.h"
 #include "study/preflight.h"
 #include "study/study.pb.h"
@@ -23,7 +27,20 @@ namespace {
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 
-TEST(StudiesTest, EverySpecParsesAndExpands) {
+// The stand-ins where the studies of downloaded sets look for them ("//datasets/...", under
+// BUILD_WORKSPACE_DIRECTORY as in `bazel run`).
+class StudiesTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    const std::string workspace = (fs::path(::testing::TempDir()) / "workspace").string();
+    fs::remove_all(workspace);
+    absl::Status written = WriteDownloadedSets(workspace);
+    ASSERT_TRUE(written.ok()) << written;
+    ASSERT_EQ(setenv("BUILD_WORKSPACE_DIRECTORY", workspace.c_str(), 1), 0);
+  }
+};
+
+TEST_F(StudiesTest, EverySpecParsesAndExpands) {
   int files = 0;
   for (const auto& entry : fs::directory_iterator("study/studies")) {
     if (entry.path().extension() != ".textproto") continue;
@@ -43,7 +60,7 @@ TEST(StudiesTest, EverySpecParsesAndExpands) {
     EXPECT_THAT(text.str(), HasSubstr("#   bazel run //study:")) << path << " must say how to run it";
     EXPECT_THAT(text.str(), HasSubstr("on a 2-core machine")) << path << " must say how long";
   }
-  EXPECT_GE(files, 2);
+  EXPECT_GE(files, 8);
 }
 
 StudyPlan Prepare(const std::string& path, Study* study) {
@@ -55,7 +72,7 @@ StudyPlan Prepare(const std::string& path, Study* study) {
 }
 
 // Both studies hold every row to a bound on each of its tasks' test metrics.
-TEST(StudiesTest, SmokeAndDefaultHaveAThresholdForEveryRowAndTask) {
+TEST_F(StudiesTest, SmokeAndDefaultHaveAThresholdForEveryRowAndTask) {
   for (const char* path : {"study/studies/smoke.textproto", "study/studies/default.textproto"}) {
     Study study;
     const StudyPlan plan = Prepare(path, &study);
@@ -76,7 +93,7 @@ TEST(StudiesTest, SmokeAndDefaultHaveAThresholdForEveryRowAndTask) {
 
 // A broken model (one class for every image, empty or all-foreground masks) fails the same
 // check the regression test makes, on every row of both studies.
-TEST(StudiesTest, ThresholdsCatchModelsThatIgnoreTheirInput) {
+TEST_F(StudiesTest, ThresholdsCatchModelsThatIgnoreTheirInput) {
   for (const char* path : {"study/studies/smoke.textproto", "study/studies/default.textproto"}) {
     Study study;
     const StudyPlan plan = Prepare(path, &study);
@@ -108,7 +125,7 @@ TEST(StudiesTest, ThresholdsCatchModelsThatIgnoreTheirInput) {
 // //study:strategies copies the default study's trials of the rows they share instead of
 // training them: that holds only while both studies expand those rows to the same trial ids
 // (same base, folds and seeds), and every default trial of such a row is one of them.
-TEST(StudiesTest, TheStrategiesStudySharesTheDefaultStudysTrials) {
+TEST_F(StudiesTest, TheStrategiesStudySharesTheDefaultStudysTrials) {
   Study default_study, strategies;
   const StudyPlan a = Prepare("study/studies/default.textproto", &default_study);
   const StudyPlan b = Prepare("study/studies/strategies.textproto", &strategies);
@@ -128,7 +145,7 @@ TEST(StudiesTest, TheStrategiesStudySharesTheDefaultStudysTrials) {
 // The committed tables are built from trials filed under these ids (reports/results/): a spec
 // field that resolving now fills in (a new option message outside a oneof, study/spec.h) would
 // give every trial a new id, and //study:all would retrain all 80 instead of reusing them.
-TEST(StudiesTest, TheDefaultStudysTrialIdsAreTheCommittedTables) {
+TEST_F(StudiesTest, TheDefaultStudysTrialIdsAreTheCommittedTables) {
   Study study;
   const StudyPlan plan = Prepare("study/studies/default.textproto", &study);
   ASSERT_EQ(plan.trials.size(), 80u);
@@ -137,12 +154,37 @@ TEST(StudiesTest, TheDefaultStudysTrialIdsAreTheCommittedTables) {
 }
 
 // The same for reports/strategies/ (its results/strategies/trials/ ids).
-TEST(StudiesTest, TheStrategiesStudysTrialIdsAreTheCommittedTables) {
+TEST_F(StudiesTest, TheStrategiesStudysTrialIdsAreTheCommittedTables) {
   Study study;
   const StudyPlan plan = Prepare("study/studies/strategies.textproto", &study);
   ASSERT_EQ(plan.trials.size(), 120u);
   EXPECT_EQ(plan.trials.front().id, "946522cb6ea3b3df");  // QuickNAT, fold 0, seed 0.
   EXPECT_EQ(plan.trials.back().id, "548377dadce7b976");   // QuickFCN / RLW, fold 3, seed 1.
+}
+
+// A downloaded set's CPU configuration is the start of its GPU study at a smaller scale: the same
+// folder, the same first rows (so its tables read as a preview of the full ones), and the tasks
+// of the set (BUSI's three classes, Kaggle's absent and present).
+TEST_F(StudiesTest, EachDownloadedSetHasACpuConfigurationOfItsStudy) {
+  for (const std::string name : {"busi", "kaggle"}) {
+    Study gpu, cpu;
+    const StudyPlan full = Prepare("study/studies/" + name + ".textproto", &gpu);
+    const StudyPlan small = Prepare("study/studies/" + name + "_cpu.textproto", &cpu);
+    ASSERT_FALSE(small.rows.empty()) << name;
+    ASSERT_LT(small.rows.size(), full.rows.size()) << name;
+    for (size_t i = 0; i < small.rows.size(); ++i) {
+      EXPECT_EQ(small.rows[i].label, full.rows[i].label) << name;
+    }
+    EXPECT_EQ(cpu.base().data().source_case(), gpu.base().data().source_case()) << name;
+    const std::string folder = name == "busi" ? cpu.base().data().busi().directory()
+                                              : cpu.base().data().kaggle().directory();
+    EXPECT_EQ(folder, name == "busi" ? gpu.base().data().busi().directory()
+                                     : gpu.base().data().kaggle().directory());
+    EXPECT_EQ(folder, absl::StrCat("//", name == "busi" ? kBusiFolder : kKaggleFolder));
+    // QuickFCN segments and classifies.
+    EXPECT_TRUE(small.rows[2].segments && small.rows[2].classifies) << name;
+    EXPECT_LE(small.rows[2].height * small.rows[2].width, 64 * 64) << name;
+  }
 }
 
 }  // namespace

@@ -22,8 +22,8 @@
 #include "absl/strings/str_join.h"
 #include "common/cli.h"
 #include "common/compute.h"
+#include "common/compute_flags.h"
 #include "common/progress.h"
-#include "common/threads.h"
 #include "losses/strategy.h"
 #include "models/model.h"
 #include "study/experiment.pb.h"
@@ -45,12 +45,6 @@ ABSL_FLAG(std::vector<std::string>, override, {},
 ABSL_FLAG(std::string, out, "", "Output directory; with --rerun default reruns/<trial id>");
 ABSL_FLAG(std::string, pretrained_dir, "",
           "Cache of pretrained soft-sharing branches; empty: <out>/pretrained");
-ABSL_FLAG(int, threads, 0, "LibTorch intra-op threads; 0 = all cores");
-ABSL_FLAG(std::string, device, "auto", "auto (cuda when LibTorch sees a GPU), cpu, cuda or cuda:N");
-ABSL_FLAG(std::string, precision, "auto", "auto (bf16 on cuda, fp32 on cpu), fp32 or bf16");
-ABSL_FLAG(std::string, deterministic, "auto",
-          "auto (true on cpu, false on cuda), true (bit-identical reruns) or false (cuDNN "
-          "autotuning, TF32, channels-last)");
 ABSL_FLAG(bool, tensorboard, true, "Write TensorBoard events under <out>/events");
 ABSL_FLAG(bool, list_linked, false, "Print the linked models and strategies and exit");
 
@@ -101,12 +95,11 @@ absl::StatusOr<Prepared> Prepare(const TrainRequest& request) {
       !s.ok()) {
     return s;
   }
-  absl::StatusOr<Compute> compute =
-      ResolveCompute(absl::GetFlag(FLAGS_device), absl::GetFlag(FLAGS_precision),
-                     absl::GetFlag(FLAGS_deterministic));
-  if (!compute.ok()) return absl::InvalidArgumentError(compute.status().message());
+  // --threads, --device, --precision, --deterministic (common/compute_flags.h).
+  absl::StatusOr<ComputeSetup> compute = SetUpComputeFromFlags();
+  if (!compute.ok()) return compute.status();
   TrainOptions& options = prepared.options;
-  options.compute = *compute;
+  options.compute = compute->compute;
   options.out_dir = out;
   options.pretrained_dir = request.pretrained_dir;
   options.terminal = Progress::StderrIsTerminal();
@@ -116,7 +109,6 @@ absl::StatusOr<Prepared> Prepare(const TrainRequest& request) {
 
 absl::StatusOr<Result> Train(const Experiment& experiment, const TrainOptions& options) {
   std::cerr << "compute: " << DescribeCompute(options.compute) << std::endl;
-  SetTorchThreads(absl::GetFlag(FLAGS_threads));
   absl::StatusOr<Result> result = TrainExperiment(experiment, options);
   if (!result.ok()) return result.status();
   if (absl::Status s = WriteResult(options.out_dir, *result); !s.ok()) return s;

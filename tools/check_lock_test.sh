@@ -29,10 +29,10 @@ grep -q '^libtorch-dev=2\.6\.' third_party/debian13.lock || fail "Debian 13 lock
 $check 2>"$tmp/out" || fail "the host's lock should pass: $(cat "$tmp/out")"
 
 torch=$(dpkg-query -W -f='${Version}' libtorch-dev)
-fmt=$(dpkg-query -W -f='${Version}' libfmt-dev)
-printf 'libtorch-dev=%s\nlibfmt-dev=0.0-wrong\n' "$torch" >"$tmp/warn.lock"
+gtest=$(dpkg-query -W -f='${Version}' libgtest-dev)
+printf 'libtorch-dev=%s\nlibgtest-dev=0.0-wrong\n' "$torch" >"$tmp/warn.lock"
 $check "$tmp/warn.lock" 2>"$tmp/out" || fail "non-LibTorch mismatch must only warn"
-grep -q "WARNING: libfmt-dev installed $fmt, lock says 0.0-wrong" "$tmp/out" || fail "warning text: $(cat "$tmp/out")"
+grep -q "WARNING: libgtest-dev installed $gtest, lock says 0.0-wrong" "$tmp/out" || fail "warning text: $(cat "$tmp/out")"
 
 printf 'libtorch-dev=0.0-wrong\n' >"$tmp/torch.lock"
 if $check "$tmp/torch.lock" 2>"$tmp/out"; then fail "LibTorch mismatch must fail"; fi

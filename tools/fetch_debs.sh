@@ -9,7 +9,7 @@ dir=${1:?usage: tools/fetch_debs.sh DIR [EXTRA_PACKAGE...]}
 shift
 # The -dev packages and the runtime libraries they link, Debian 12's names.
 packages=(libabsl-dev libabsl20220623 libprotobuf-dev libprotobuf32 protobuf-compiler libprotoc32
-          libfmt-dev libfmt9 libgtest-dev libgmock-dev libbenchmark-dev libbenchmark1debian
+          libgtest-dev libgmock-dev libbenchmark-dev libbenchmark1debian
           libtiff-dev libtiff6 libjbig0 libdeflate0 liblerc4 libwebp7 libjpeg62-turbo
           libstb-dev libstb0 "$@")
 mkdir -p "$dir"
