@@ -27,6 +27,8 @@
 #include "common/cli.h"
 #include "common/compute.h"
 #include "common/progress.h"
+#include "common/compute_flags.h"
+#include "common/files.h"
 #include "common/textproto.h"
 #include "common/threads.h"
 #include "reports/results_io.h"
@@ -56,20 +58,15 @@ ABSL_FLAG(int, shard_count, 0,
 ABSL_FLAG(bool, check, false,
           "Rerun into <results>-check and compare with the tables in --report, writing nothing");
 ABSL_FLAG(double, tolerance, -1, "With --check: change that is reported; < 0: the study's");
-ABSL_FLAG(int, threads, 0,
-          "LibTorch intra-op threads; 0 = all cores. With --jobs=N each trial gets max(1, "
-          "threads / N), and its numbers are those of a run with that many --threads");
+// --threads, --device, --precision, --deterministic: common/compute_flags.h. With --jobs=N each
+// trial gets max(1, threads / N) threads, and its numbers are those of a run with that many.
 ABSL_FLAG(int, jobs, 1,
           "Trials trained side by side, each in a child process (its output in "
-          "<results>/jobs/<trial id>.log); 1: one after another in this process");
+          "<results>/jobs/<trial id>.log) with max(1, threads / jobs) threads; 1: one after "
+          "another in this process");
 ABSL_FLAG(std::string, trial_spec, "",
           "Internal, how --jobs runs a trial: train the experiment in this file "
           "(<trial id>.textproto) into --results, write its result and exit");
-ABSL_FLAG(std::string, device, "auto", "auto (cuda when LibTorch sees a GPU), cpu, cuda or cuda:N");
-ABSL_FLAG(std::string, precision, "auto", "auto (bf16 on cuda, fp32 on cpu), fp32 or bf16");
-ABSL_FLAG(std::string, deterministic, "auto",
-          "auto (true on cpu, false on cuda), true (bit-identical reruns) or false (cuDNN "
-          "autotuning, TF32, channels-last)");
 ABSL_FLAG(bool, tensorboard, true, "Write TensorBoard events for every trial");
 ABSL_FLAG(bool, plots, true, "Draw plots with gnuplot");
 ABSL_FLAG(std::string, original, "//study/original",
@@ -206,19 +203,21 @@ absl::StatusOr<int> Work(Job& job) {
   absl::StatusOr<std::vector<Result>> all = reports::ReadResults(job.results);
   if (!all.ok()) return all.status();
   if (!job.check) {
-    // Rendered into a temporary folder, then moved into place.
-    namespace fs = std::filesystem;
-    const fs::path target = fs::path(job.report) / "overlays";
-    const fs::path temp = fs::path(job.report) / ".overlays.tmp";
-    std::error_code error;
-    fs::remove_all(temp, error);
-    absl::StatusOr<int> overlays = WriteDisagreementOverlays(job.results, *all, temp.string(), 6);
-    if (!overlays.ok()) return overlays.status();
-    fs::remove_all(target, error);
-    if (fs::exists(temp)) fs::rename(temp, target, error);
-    if (error) return absl::InternalError(absl::StrCat(target.string(), ": ", error.message()));
-    std::cout << "wrote " << *overlays << " overlays of images hard and soft sharing classify "
-              << "differently to " << target.string() << std::endl;
+    // Rendered into a private folder, then moved into place (common/files.h).
+    const std::string target = (std::filesystem::path(job.report) / "overlays").string();
+    int overlays = 0;
+    if (absl::Status s = ReplaceDirectory(
+            target,
+            [&](const std::string& dir) {
+              absl::StatusOr<int> written = WriteDisagreementOverlays(job.results, *all, dir, 6);
+              if (written.ok()) overlays = *written;
+              return written.status();
+            });
+        !s.ok()) {
+      return s;
+    }
+    std::cout << "wrote " << overlays << " overlays of images hard and soft sharing classify "
+              << "differently to " << target << std::endl;
   }
   absl::StatusOr<std::vector<std::string>> violations = CheckThresholds(study, *all);
   if (!violations.ok()) return violations.status();
