@@ -11,6 +11,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "reports/tables_json.h"
 
 namespace nerve_mtl::reports {
 namespace {
