@@ -57,8 +57,6 @@ Evaluation Evaluate(MultitaskModelImpl& model, const data::Dataset& dataset,
         }
       }
       if (labels.defined()) p.predicted_label = static_cast<int>(labels[i].item<int64_t>());
-      evaluation.true_labels.push_back(p.true_label);
-      evaluation.predicted_labels.push_back(p.predicted_label);
       accumulator.Add(p);
     }
   }
@@ -67,7 +65,7 @@ Evaluation Evaluate(MultitaskModelImpl& model, const data::Dataset& dataset,
 }
 
 SplitMetrics ToSplit(const Evaluation& e) {
-  return ToSplitMetrics(e.metrics, e.true_labels, e.predicted_labels);
+  return ToSplitMetrics(e.metrics);
 }
 
 }  // namespace nerve_mtl::study

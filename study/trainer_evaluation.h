@@ -16,8 +16,6 @@ namespace nerve_mtl::study {
 
 struct Evaluation {
   EvaluationMetrics metrics;
-  std::vector<int> true_labels;
-  std::vector<int> predicted_labels;
   std::vector<data::Mask> predicted_masks;  // The first `keep_masks` images.
 };
 
