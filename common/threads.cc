@@ -2,6 +2,7 @@
 
 #include <ATen/Parallel.h>
 
+#include <algorithm>
 #include <thread>
 
 namespace nerve_mtl {
@@ -10,6 +11,11 @@ int SetTorchThreads(int threads) {
   const int n = threads > 0 ? threads : static_cast<int>(std::thread::hardware_concurrency());
   at::set_num_threads(n > 0 ? n : 1);
   return at::get_num_threads();
+}
+
+int ThreadsPerJob(int threads, int jobs) {
+  const int total = threads > 0 ? threads : static_cast<int>(std::thread::hardware_concurrency());
+  return std::max(1, total / std::max(1, jobs));
 }
 
 }  // namespace nerve_mtl

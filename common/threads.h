@@ -8,6 +8,11 @@ namespace nerve_mtl {
 // Returns the number set.
 int SetTorchThreads(int threads);
 
+// Threads for each of `jobs` processes sharing `threads` (positive, else every core): an equal
+// share, rounded down, at least 1. --jobs=N --threads=T gives each trial T/N, so that trials
+// reproduce a run of one process with --threads=T/N (docs/DESIGN.md §5, "Trials side by side").
+int ThreadsPerJob(int threads, int jobs);
+
 }  // namespace nerve_mtl
 
 #endif  // NERVE_MTL_COMMON_THREADS_H_

@@ -1,5 +1,6 @@
 #include "reports/table_text.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <string>
@@ -52,9 +53,19 @@ std::vector<std::string> ContextLines(const Context& c, const std::string& what)
       absl::StrCat("trials: ", c.trials, " (", c.failed.size(), " failed)"),
   };
   if (what.empty() || what == "cost") {
+    // Trials side by side share the cores, which shows in the times but not in the metrics: a
+    // metric table of `--jobs=2 --threads=2` equals that of `--threads=1` byte for byte.
+    if (SideBySide(c)) {
+      lines.push_back(absl::StrCat("jobs: ", Numbers(c.jobs),
+                                   " (trials side by side, each with the threads above)"));
+    }
     lines.push_back(absl::StrFormat("total train time: %.1f s", c.total_train_seconds));
   }
   return lines;
+}
+
+bool SideBySide(const Context& c) {
+  return std::any_of(c.jobs.begin(), c.jobs.end(), [](int jobs) { return jobs > 1; });
 }
 
 std::string FailedLine(const FailedTrial& f) {

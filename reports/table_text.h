@@ -28,6 +28,9 @@ std::string Exact(double value);
 // the metric tables of two runs of one study are byte-identical.
 std::vector<std::string> ContextLines(const Context& c, const std::string& what);
 
+// Whether some trial ran beside others (--jobs): only then do the jobs appear in the context.
+bool SideBySide(const Context& c);
+
 // "label, seed 3 (trial ab12): reason".
 std::string FailedLine(const FailedTrial& f);
 

@@ -136,6 +136,7 @@ Context MakeContext(const std::vector<Result>& results, const std::vector<std::s
     }
     if (!e.cpu().empty()) AddDistinct(e.cpu(), &context.cpus);
     if (e.has_threads()) AddDistinct(e.threads(), &context.threads);
+    if (r.has_environment()) AddDistinct(e.has_jobs() ? e.jobs() : 1, &context.jobs);
     if (!e.device().empty()) AddDistinct(e.device(), &context.devices);
     AddDistinct(r.experiment().seed(), &context.seeds);
     context.total_train_seconds += r.train_seconds();
@@ -144,6 +145,7 @@ Context MakeContext(const std::vector<Result>& results, const std::vector<std::s
   std::sort(context.libtorch_versions.begin(), context.libtorch_versions.end());
   std::sort(context.cpus.begin(), context.cpus.end());
   std::sort(context.threads.begin(), context.threads.end());
+  std::sort(context.jobs.begin(), context.jobs.end());
   std::sort(context.devices.begin(), context.devices.end());
   std::sort(context.seeds.begin(), context.seeds.end());
   for (const std::string& label : labels) {

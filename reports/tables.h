@@ -96,7 +96,10 @@ struct Context {
   std::vector<std::string> git_revisions;
   std::vector<std::string> libtorch_versions;
   std::vector<std::string> cpus;
-  std::vector<int> threads;
+  std::vector<int> threads;  // Of the process that trained each trial: threads per trial.
+  // Trials side by side (--jobs, 1 when a result records none); only shown when one is above 1,
+  // and then only beside the wall times, since the bits depend on the threads alone.
+  std::vector<int> jobs;
   std::vector<std::string> devices;
   std::vector<uint64_t> seeds;
   int trials = 0;

@@ -140,6 +140,7 @@ std::string RenderJson(const Report& report) {
   absl::StrAppend(&out, "    \"libtorch_version\": ", JsonStrings(c.libtorch_versions), ",\n");
   absl::StrAppend(&out, "    \"cpu\": ", JsonStrings(c.cpus), ",\n");
   absl::StrAppend(&out, "    \"threads\": [", absl::StrJoin(c.threads, ", "), "],\n");
+  if (SideBySide(c)) absl::StrAppend(&out, "    \"jobs\": [", absl::StrJoin(c.jobs, ", "), "],\n");
   absl::StrAppend(&out, "    \"device\": ", JsonStrings(c.devices), ",\n");
   absl::StrAppend(&out, "    \"seeds\": [", absl::StrJoin(c.seeds, ", "), "],\n");
   absl::StrAppend(&out, "    \"trials\": ", c.trials, ",\n");

@@ -291,6 +291,29 @@ TEST_F(TablesTest, ContextListsDistinctValuesAndFailures) {
   EXPECT_EQ(c.failed[0].reason, "epoch 3 step 12: combined loss is nan");
 }
 
+// --jobs: the threads line is per trial either way; how many trials ran side by side is shown
+// only where the wall times are, so the metric tables of a run with --jobs=2 --threads=2 and of
+// one with --threads=1 are the same bytes.
+TEST_F(TablesTest, JobsAppearBesideTheTimesOnlyWhenTrialsRanSideBySide) {
+  EXPECT_FALSE(absl::StrContains(RenderMarkdownReport(report_), "jobs"));
+  EXPECT_FALSE(absl::StrContains(RenderJson(report_), "jobs"));
+  std::vector<Result> results = results_;
+  for (Result& r : results) {
+    if (r.has_environment()) r.mutable_environment()->set_threads(1);
+  }
+  results[0].mutable_environment()->set_jobs(2);
+  absl::StatusOr<Report> report = BuildReport(results);
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_EQ(report->context.jobs, (std::vector<int>{1, 2}));
+  const std::string line = "jobs: 1, 2 (trials side by side, each with the threads above)\n";
+  EXPECT_TRUE(absl::StrContains(RenderMarkdownReport(*report), line));
+  EXPECT_TRUE(absl::StrContains(RenderMarkdown(*report, Find(*report, "cost")), line));
+  EXPECT_TRUE(absl::StrContains(RenderJson(*report), "\"jobs\": [1, 2],\n"));
+  const std::string with_jobs = RenderMarkdown(*report, Find(*report, "segmentation"));
+  EXPECT_FALSE(absl::StrContains(with_jobs, "jobs")) << with_jobs;
+  EXPECT_TRUE(absl::StrContains(with_jobs, "threads: 1\n")) << with_jobs;
+}
+
 TEST_F(TablesTest, MarkdownShowsContextTableAndFailures) {
   const std::string md = RenderMarkdown(report_, Find(report_, "segmentation"));
   EXPECT_TRUE(absl::StartsWith(md, "<!--\nnerve-mtl study report: segmentation\n")) << md;

@@ -7,6 +7,8 @@
 //                                      //study:merge); --shard=auto in a Slurm array task
 //                                      or a Kubernetes Indexed Job pod (deploy/)
 //   bazel run //study:all -- --dry_run check everything, print the trials and an estimate
+//   bazel run //study:all -- --jobs=2  two trials at once, each in a child process with
+//                                      --threads / 2 threads (docs/DESIGN.md §5)
 // Every row is checked (components, data, budgets, thresholds) before anything trains. Exit
 // status as the README's table: 0 done, 1 moved metrics or a missed threshold, 2 bad input
 // (nothing written), 3 a trial failed (tables written) or the work stopped on an error.
@@ -21,6 +23,7 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "common/cli.h"
 #include "common/compute.h"
 #include "common/progress.h"
@@ -34,6 +37,7 @@
 #include "study/preflight.h"
 #include "study/runner.h"
 #include "study/shard_auto.h"
+#include "study/spec.h"
 #include "study/study.pb.h"
 #include "study/thresholds.h"
 
@@ -52,7 +56,15 @@ ABSL_FLAG(int, shard_count, 0,
 ABSL_FLAG(bool, check, false,
           "Rerun into <results>-check and compare with the tables in --report, writing nothing");
 ABSL_FLAG(double, tolerance, -1, "With --check: change that is reported; < 0: the study's");
-ABSL_FLAG(int, threads, 0, "LibTorch intra-op threads; 0 = all cores");
+ABSL_FLAG(int, threads, 0,
+          "LibTorch intra-op threads; 0 = all cores. With --jobs=N each trial gets max(1, "
+          "threads / N), and its numbers are those of a run with that many --threads");
+ABSL_FLAG(int, jobs, 1,
+          "Trials trained side by side, each in a child process (its output in "
+          "<results>/jobs/<trial id>.log); 1: one after another in this process");
+ABSL_FLAG(std::string, trial_spec, "",
+          "Internal, how --jobs runs a trial: train the experiment in this file "
+          "(<trial id>.textproto) into --results, write its result and exit");
 ABSL_FLAG(std::string, device, "auto", "auto (cuda when LibTorch sees a GPU), cpu, cuda or cuda:N");
 ABSL_FLAG(std::string, precision, "auto", "auto (bf16 on cuda, fp32 on cpu), fp32 or bf16");
 ABSL_FLAG(std::string, deterministic, "auto",
@@ -108,6 +120,9 @@ absl::StatusOr<Job> Prepare() {
                      absl::GetFlag(FLAGS_deterministic));
   if (!compute.ok()) return absl::InvalidArgumentError(compute.status().message());
   job.options.compute = *compute;
+  if (absl::GetFlag(FLAGS_jobs) < 1) {
+    return absl::InvalidArgumentError("--jobs must be at least 1");
+  }
   // Every row's components, data and thresholds, before anything trains.
   absl::StatusOr<StudyPlan> plan = PrepareStudy(job.study);
   if (!plan.ok()) {
@@ -135,6 +150,31 @@ absl::StatusOr<int> Work(Job& job) {
   options.results_dir = job.results;
   options.terminal = Progress::StderrIsTerminal();
   options.tensorboard = absl::GetFlag(FLAGS_tensorboard);
+  if (absl::GetFlag(FLAGS_jobs) > 1) {
+    // Children, not threads: LibTorch's generator, thread pool and compute flags are
+    // process-wide (docs/DESIGN.md §5, "Trials side by side"). Each child is this binary again.
+    options.jobs = absl::GetFlag(FLAGS_jobs);
+    const int threads = ThreadsPerJob(absl::GetFlag(FLAGS_threads), options.jobs);
+    std::error_code error;
+    const std::string self = std::filesystem::read_symlink("/proc/self/exe", error).string();
+    if (error) return absl::InternalError(absl::StrCat("/proc/self/exe: ", error.message()));
+    const std::vector<std::string> flags = {
+        absl::StrCat("--results=", job.results),
+        absl::StrCat("--threads=", threads),
+        absl::StrCat("--jobs=", options.jobs),
+        absl::StrCat("--device=", absl::GetFlag(FLAGS_device)),
+        absl::StrCat("--precision=", absl::GetFlag(FLAGS_precision)),
+        absl::StrCat("--deterministic=", absl::GetFlag(FLAGS_deterministic)),
+        absl::StrCat("--tensorboard=", options.tensorboard ? "true" : "false")};
+    options.child_command = [self, flags](const std::string& spec) {
+      std::vector<std::string> argv = {self, absl::StrCat("--trial_spec=", spec)};
+      argv.insert(argv.end(), flags.begin(), flags.end());
+      return argv;
+    };
+    std::cout << absl::StrFormat("jobs: %d trials side by side, %d thread(s) each", options.jobs,
+                                 threads)
+              << std::endl;
+  }
   // The shard's record (study_identity.h) lets //study:merge check and name what it joins.
   absl::StatusOr<RunSummary> summary =
       RunRecordedTrials(study, job.plan.trials, options, TaskName());
@@ -198,14 +238,52 @@ absl::StatusOr<int> Work(Job& job) {
   return *clean && violations->empty() ? kExitOk : kExitDiffers;
 }
 
+// A child of --jobs (RunOptions::child_command): trains the experiment in --trial_spec into
+// --results and writes its result, OK or FAILED, which the parent reads. Exit 0 once written.
+int TrainChild() {
+  namespace fs = std::filesystem;
+  const std::string spec = absl::GetFlag(FLAGS_trial_spec);
+  Experiment experiment;
+  if (absl::Status s = ReadTextProtoFile(spec, &experiment); !s.ok()) {
+    return ReportFailure("study", s);
+  }
+  // The parent names the file by the trial's id: a spec that hashes elsewhere would train into
+  // another trial's folder.
+  if (TrialId(experiment) != fs::path(spec).stem().string()) {
+    return ReportFailure("study", absl::InvalidArgumentError(absl::StrCat(spec, " hashes to trial ",
+                                                                          TrialId(experiment))));
+  }
+  absl::StatusOr<Compute> compute =
+      ResolveCompute(absl::GetFlag(FLAGS_device), absl::GetFlag(FLAGS_precision),
+                     absl::GetFlag(FLAGS_deterministic));
+  if (!compute.ok()) {
+    return ReportFailure("study", absl::InvalidArgumentError(compute.status().message()));
+  }
+  RunOptions options;
+  options.results_dir = ResolveUserPath(absl::GetFlag(FLAGS_results));
+  options.compute = *compute;
+  options.tensorboard = absl::GetFlag(FLAGS_tensorboard);
+  options.jobs = absl::GetFlag(FLAGS_jobs);
+  std::cerr << "compute: " << DescribeCompute(options.compute) << ", "
+            << SetTorchThreads(absl::GetFlag(FLAGS_threads)) << " thread(s)" << std::endl;
+  absl::StatusOr<Result> result = TrainAndRecord(experiment, options);
+  if (!result.ok()) {
+    ReportFailure("study", result.status());
+    return kExitFailed;
+  }
+  return kExitOk;
+}
+
 }  // namespace
 }  // namespace nerve_mtl::study
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "Runs a study and writes its tables.\n"
-      "  run_study --study=FILE.textproto --results=DIR [--report=DIR] [--shard=i/n] [--check]");
+      "  run_study --study=FILE.textproto --results=DIR [--report=DIR] [--shard=i/n] [--jobs=N]\n"
+      "            [--check]");
   absl::ParseCommandLine(argc, argv);
+  if (!absl::GetFlag(FLAGS_trial_spec).empty()) return nerve_mtl::study::TrainChild();
   absl::StatusOr<nerve_mtl::study::Job> job = nerve_mtl::study::Prepare();
   if (!job.ok()) return nerve_mtl::ReportFailure("study", job.status());  // 2: nothing written
   if (absl::GetFlag(FLAGS_dry_run)) {

@@ -1,5 +1,6 @@
 #include "study/runner.h"
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <map>
@@ -7,9 +8,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/strip.h"
+#include "common/child_process.h"
 #include "common/files.h"
 #include "common/progress.h"
 #include "common/textproto.h"
+#include "google/protobuf/text_format.h"
 #include "study/grid.h"
 #include "study/preflight.h"
 #include "study/result.pb.h"
@@ -62,7 +66,163 @@ absl::StatusOr<bool> Reuse(const std::vector<std::string>& from, const std::stri
   return false;
 }
 
+// The last non-empty line of a child's log, shortened: why it ended, usually.
+std::string LastLine(const std::string& log) {
+  absl::StatusOr<std::string> text = ReadFile(log);
+  if (!text.ok()) return "";
+  absl::string_view rest = absl::StripTrailingAsciiWhitespace(*text);
+  const size_t newline = rest.rfind('\n');
+  std::string line(newline == absl::string_view::npos ? rest : rest.substr(newline + 1));
+  if (line.size() > 300) line = line.substr(0, 300) + "...";
+  return line;
+}
+
+// Trials side by side, each in a child process (docs/DESIGN.md §5, "Trials side by side"): the
+// default generator, the thread pool and the compute flags of LibTorch are process-wide, so two
+// trials in one process could not each be reproducible. A child writes its own result; the
+// parent counts, prints one line as each trial starts and ends, and stops every child it
+// started when it returns early.
+class ChildTrials {
+ public:
+  ChildTrials(const std::vector<Trial>& trials, const RunOptions& options, RunSummary* summary)
+      : trials_(trials), options_(options), summary_(summary) {}
+  ChildTrials(const ChildTrials&) = delete;
+  ChildTrials& operator=(const ChildTrials&) = delete;
+  ~ChildTrials() { StopChildren(Pids()); }
+
+  // Starts trial k once fewer than options.jobs children run.
+  absl::Status Start(size_t k) {
+    while (static_cast<int>(running_.size()) >= options_.jobs) {
+      if (absl::Status s = WaitOne(); !s.ok()) return s;
+    }
+    const Trial& trial = trials_[k];
+    const fs::path jobs = fs::path(options_.results_dir) / "jobs";
+    std::error_code error;
+    fs::create_directories(jobs, error);
+    if (error) return absl::InternalError(absl::StrCat(jobs.string(), ": ", error.message()));
+    // The grid's experiment, not a resolved one: it hashes to the trial id as in this process.
+    const std::string spec = (jobs / (trial.id + ".textproto")).string();
+    std::string text;
+    google::protobuf::TextFormat::PrintToString(trial.experiment, &text);
+    if (absl::Status s = WriteFileAtomically(spec, text); !s.ok()) return s;
+    const std::string log = (jobs / (trial.id + ".log")).string();
+    absl::StatusOr<pid_t> pid = StartChild(options_.child_command(spec), log);
+    if (!pid.ok()) return pid.status();
+    if (start_ == 0.0) start_ = Now();
+    running_[*pid] = Running{k, Now(), log};
+    *options_.log << absl::StrFormat("[trial %d/%d] %s (seed %d, %s) started, %d running, log %s",
+                                     k + 1, trials_.size(), TrialName(trial), trial.seed, trial.id,
+                                     running_.size(), log)
+                  << std::endl;
+    return absl::OkStatus();
+  }
+
+  absl::Status Finish() {
+    while (!running_.empty()) {
+      if (absl::Status s = WaitOne(); !s.ok()) return s;
+    }
+    return absl::OkStatus();
+  }
+
+ private:
+  struct Running {
+    size_t k = 0;
+    double start = 0.0;
+    std::string log;
+  };
+
+  std::vector<pid_t> Pids() const {
+    std::vector<pid_t> pids;
+    for (const auto& [pid, running] : running_) pids.push_back(pid);
+    return pids;
+  }
+
+  absl::Status WaitOne() {
+    absl::StatusOr<ChildEnd> end = WaitForAnyChild(Pids());
+    if (!end.ok()) return end.status();
+    const Running running = running_.at(end->pid);
+    running_.erase(end->pid);
+    const Trial& trial = trials_[running.k];
+    const fs::path dir = fs::path(options_.results_dir) / "trials" / trial.id;
+    Result result;
+    if (fs::exists(dir / "result.textproto")) {
+      if (absl::Status s = ReadTextProtoFile((dir / "result.textproto").string(), &result);
+          !s.ok()) {
+        return s;
+      }
+    } else if (Interrupted(end->status)) {
+      // Killed from outside, as a run in one process would be: its checkpoint stays.
+      return absl::CancelledError(absl::StrCat(TrialName(trial), " (trial ", trial.id,
+                                               "): its process was ", DescribeExit(end->status),
+                                               "; rerun to resume"));
+    } else {
+      // A crash is a failed trial, as a failure in this process would be; the grid goes on.
+      result.set_status(Result::FAILED);
+      const std::string last = LastLine(running.log);
+      result.set_failure(absl::StrCat("its process ", DescribeExit(end->status),
+                                      " without a result", last.empty() ? "" : ": ", last));
+      result.set_trial_id(trial.id);
+      *result.mutable_experiment() = ResolveExperiment(trial.experiment);
+      if (absl::Status s = WriteResult(dir.string(), result); !s.ok()) return s;
+    }
+    const double seconds = Now() - running.start;
+    ++summary_->trained;
+    trained_seconds_ += seconds;
+    const int left = summary_->trials - summary_->trained - summary_->skipped - summary_->reused;
+    // Mean seconds per trial, `jobs` at a time; what the running ones have done is ignored.
+    const std::string eta = Progress::FormatDuration(trained_seconds_ / summary_->trained * left /
+                                                     std::max(1, std::min(options_.jobs, left)));
+    std::string what = absl::StrCat("finished in ", Progress::FormatDuration(seconds));
+    if (result.status() != Result::OK) {
+      ++summary_->failed;
+      what = absl::StrCat("FAILED: ", result.failure(), " (log ", running.log, ")");
+    }
+    *options_.log << absl::StrFormat(
+                         "[trial %d/%d] %s (seed %d, %s) %s  done %d, skipped %d, "
+                         "failed %d, running %d  elapsed %s ETA %s",
+                         running.k + 1, trials_.size(), TrialName(trial), trial.seed, trial.id,
+                         what, summary_->trained, summary_->skipped, summary_->failed,
+                         running_.size(), Progress::FormatDuration(Now() - start_), eta)
+                  << std::endl;
+    return absl::OkStatus();
+  }
+
+  const std::vector<Trial>& trials_;
+  const RunOptions& options_;
+  RunSummary* summary_;
+  std::map<pid_t, Running> running_;
+  double start_ = 0.0;
+  double trained_seconds_ = 0.0;
+};
+
 }  // namespace
+
+absl::StatusOr<Result> TrainAndRecord(const Experiment& experiment, const RunOptions& options) {
+  const std::string id = TrialId(experiment);
+  const fs::path dir = fs::path(options.results_dir) / "trials" / id;
+  TrainOptions train;
+  train.out_dir = dir.string();
+  train.pretrained_dir = (fs::path(options.results_dir) / "pretrained").string();
+  train.log = options.log;
+  train.terminal = options.terminal;
+  train.tensorboard = options.tensorboard;
+  train.compute = options.compute;
+  absl::StatusOr<Result> result = TrainExperiment(experiment, train);
+  if (!result.ok()) {
+    if (result.status().code() == absl::StatusCode::kCancelled) return result.status();
+    // Recorded, not fatal: the grid goes on and the tables show the failure.
+    Result failed;
+    failed.set_status(Result::FAILED);
+    failed.set_failure(std::string(result.status().message()));
+    failed.set_trial_id(id);
+    *failed.mutable_experiment() = ResolveExperiment(experiment);
+    result = failed;
+  } else if (options.jobs > 1) {
+    result->mutable_environment()->set_jobs(options.jobs);
+  }
+  if (absl::Status s = WriteResult(dir.string(), *result); !s.ok()) return s;
+  return result;
+}
 
 absl::StatusOr<RunSummary> RunStudy(const Study& study, const RunOptions& options) {
   absl::StatusOr<StudyPlan> plan = PrepareStudy(study);
@@ -77,6 +237,10 @@ absl::StatusOr<RunSummary> RunTrials(const Study& study, const std::vector<Trial
   summary.trials = static_cast<int>(trials.size());
   const double start = Now();
   double trained_seconds = 0.0;
+  if (options.jobs > 1 && !options.child_command) {
+    return absl::InvalidArgumentError("jobs > 1 needs a child command");
+  }
+  ChildTrials children(trials, options, &summary);
   for (size_t k = 0; k < trials.size(); ++k) {
     const Trial& trial = trials[k];
     const fs::path dir = fs::path(options.results_dir) / "trials" / trial.id;
@@ -93,49 +257,40 @@ absl::StatusOr<RunSummary> RunTrials(const Study& study, const std::vector<Trial
                    << std::endl;
       continue;
     }
+    if (options.jobs > 1) {
+      if (absl::Status s = children.Start(k); !s.ok()) return s;
+      continue;
+    }
     // ETA from the trials trained in this run; finished ones cost nothing.
     const int left = static_cast<int>(trials.size() - k);
-    const std::string eta =
-        summary.trained > 0 ? Progress::FormatDuration(trained_seconds / summary.trained * left)
-                            : "?";
-    *options.log << absl::StrFormat("[trial %d/%d] %s (seed %d, %s)  done %d, skipped %d, "
-                                    "failed %d  elapsed %s ETA %s",
-                                    k + 1, trials.size(), TrialName(trial), trial.seed, trial.id,
-                                    summary.trained, summary.skipped, summary.failed,
-                                    Progress::FormatDuration(Now() - start), eta)
+    const std::string eta = summary.trained > 0
+                                ? Progress::FormatDuration(trained_seconds / summary.trained * left)
+                                : "?";
+    *options.log << absl::StrFormat(
+                        "[trial %d/%d] %s (seed %d, %s)  done %d, skipped %d, "
+                        "failed %d  elapsed %s ETA %s",
+                        k + 1, trials.size(), TrialName(trial), trial.seed, trial.id,
+                        summary.trained, summary.skipped, summary.failed,
+                        Progress::FormatDuration(Now() - start), eta)
                  << std::endl;
-    TrainOptions train;
-    train.out_dir = dir.string();
-    train.pretrained_dir = (fs::path(options.results_dir) / "pretrained").string();
-    train.log = options.log;
-    train.terminal = options.terminal;
-    train.tensorboard = options.tensorboard;
-    train.compute = options.compute;
     const double trial_start = Now();
-    absl::StatusOr<Result> result = TrainExperiment(trial.experiment, train);
-    if (!result.ok()) {
-      if (result.status().code() == absl::StatusCode::kCancelled) return result.status();
-      // Recorded, not fatal: the grid goes on and the tables show the failure.
-      Result failed;
-      failed.set_status(Result::FAILED);
-      failed.set_failure(std::string(result.status().message()));
-      failed.set_trial_id(trial.id);
-      *failed.mutable_experiment() = ResolveExperiment(trial.experiment);
-      result = failed;
+    absl::StatusOr<Result> result = TrainAndRecord(trial.experiment, options);
+    if (!result.ok()) return result.status();
+    if (result->status() == Result::FAILED) {
       ++summary.failed;
       *options.log << "[trial " << k + 1 << "/" << trials.size() << "] " << TrialName(trial)
-                   << " FAILED: " << failed.failure() << std::endl;
+                   << " FAILED: " << result->failure() << std::endl;
     }
-    if (absl::Status s = WriteResult(dir.string(), *result); !s.ok()) return s;
     ++summary.trained;
     trained_seconds += Now() - trial_start;
   }
+  if (absl::Status s = children.Finish(); !s.ok()) return s;
   summary.seconds = Now() - start;
-  *options.log << absl::StrFormat("study %s: %d trials, %d trained (%d failed), %d already done, "
-                                  "%d reused, %s",
-                                  study.name(), summary.trials, summary.trained, summary.failed,
-                                  summary.skipped, summary.reused,
-                                  Progress::FormatDuration(summary.seconds))
+  *options.log << absl::StrFormat(
+                      "study %s: %d trials, %d trained (%d failed), %d already done, "
+                      "%d reused, %s",
+                      study.name(), summary.trials, summary.trained, summary.failed,
+                      summary.skipped, summary.reused, Progress::FormatDuration(summary.seconds))
                << std::endl;
   return summary;
 }

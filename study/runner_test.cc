@@ -5,11 +5,13 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "common/textproto.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "reports/results_io.h"
+#include "study/grid.h"
 
 namespace nerve_mtl::study {
 namespace {
@@ -31,7 +33,10 @@ constexpr char kStudy[] = R"pb(
   }
   axis {
     name: "variant"
-    value { label: "good" set { data { normalization { mode: NORMALIZATION_UNIT_RANGE } } } }
+    value {
+      label: "good"
+      set { data { normalization { mode: NORMALIZATION_UNIT_RANGE } } }
+    }
     value {
       label: "overflow"
       set { data { normalization { mode: NORMALIZATION_FIXED std: 1e-37 } } }
@@ -64,7 +69,8 @@ TEST(RunnerTest, FailedTrialsAreRecordedAndTheGridGoesOnThenRerunsSkip) {
   EXPECT_EQ(first->trained, 4);
   EXPECT_EQ(first->failed, 2);
   EXPECT_THAT(log.str(), HasSubstr("[trial 4/4] overflow FAILED: epoch 1 step"));
-  absl::StatusOr<std::vector<Result>> results = reports::ReadResults(Options("all", &log).results_dir);
+  absl::StatusOr<std::vector<Result>> results =
+      reports::ReadResults(Options("all", &log).results_dir);
   ASSERT_TRUE(results.ok()) << results.status();
   ASSERT_EQ(results->size(), 4u);
   int failed = 0;
@@ -126,6 +132,57 @@ TEST(RunnerTest, OkTrialsOfAnotherStudyAreReusedFailedOnesRetrain) {
     EXPECT_EQ(text_a.str(), text_b.str()) << copy;
     EXPECT_TRUE(fs::exists(copy / "best_model.pt")) << "the weights come along";
   }
+}
+
+// --jobs with stand-in children that never train: a child that crashes without a result is a
+// failed trial, recorded as an in-process failure is, and the grid goes on; one killed from
+// outside stops the run without a result, so that a rerun resumes it. The real children (the
+// study binary) are tested end to end by jobs_test.sh.
+RunOptions WithChildren(const std::string& dir, std::ostream* log, const std::string& script) {
+  RunOptions options = Options(dir, log);
+  options.jobs = 2;
+  options.child_command = [script](const std::string& spec) {
+    return std::vector<std::string>{"/bin/sh", "-c", script, "child", spec};
+  };
+  return options;
+}
+
+TEST(RunnerTest, AChildThatCrashesIsAFailedTrialAndTheGridGoesOn) {
+  std::ostringstream log;
+  const RunOptions options = WithChildren("crash", &log, "echo dying >&2; kill -SEGV $$");
+  absl::StatusOr<RunSummary> summary = RunStudy(Parse(), options);
+  ASSERT_TRUE(summary.ok()) << summary.status();
+  EXPECT_EQ(summary->trained, 4);
+  EXPECT_EQ(summary->failed, 4);
+  EXPECT_THAT(log.str(), HasSubstr("started, 2 running"));
+  EXPECT_THAT(log.str(), HasSubstr("done 4, skipped 0, failed 4, running 0"));
+  absl::StatusOr<std::vector<Result>> results = reports::ReadResults(options.results_dir);
+  ASSERT_TRUE(results.ok()) << results.status();
+  ASSERT_EQ(results->size(), 4u);
+  for (const Result& r : *results) {
+    EXPECT_EQ(r.status(), Result::FAILED);
+    EXPECT_EQ(r.failure(),
+              "its process killed by signal 11 (Segmentation fault) without a result: dying");
+    EXPECT_FALSE(r.experiment().name().empty());
+    EXPECT_TRUE(fs::exists(options.results_dir + "/jobs/" + r.trial_id() + ".textproto"));
+  }
+}
+
+TEST(RunnerTest, AChildKilledFromOutsideStopsTheRunAndLeavesItsTrialToResume) {
+  std::ostringstream log;
+  const RunOptions options = WithChildren("killed", &log, "kill -TERM $$");
+  absl::StatusOr<RunSummary> summary = RunStudy(Parse(), options);
+  ASSERT_EQ(summary.status().code(), absl::StatusCode::kCancelled) << summary.status();
+  EXPECT_THAT(summary.status().message(), HasSubstr("rerun to resume"));
+  EXPECT_FALSE(fs::exists(options.results_dir + "/trials/" + ExpandStudy(Parse())->at(0).id +
+                          "/result.textproto"));
+}
+
+TEST(RunnerTest, JobsNeedAChildCommand) {
+  std::ostringstream log;
+  RunOptions options = Options("no_command", &log);
+  options.jobs = 2;
+  EXPECT_EQ(RunStudy(Parse(), options).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 void WriteResultFile(const std::string& dir, const std::string& trial, const std::string& text) {

@@ -136,5 +136,14 @@ TEST(StudiesTest, TheDefaultStudysTrialIdsAreTheCommittedTables) {
   EXPECT_EQ(plan.trials.back().id, "5a19fa3c64caa447");   // SoftQuickFCN / original, fold 3, seed 1.
 }
 
+// The same for reports/strategies/ (its results/strategies/trials/ ids).
+TEST(StudiesTest, TheStrategiesStudysTrialIdsAreTheCommittedTables) {
+  Study study;
+  const StudyPlan plan = Prepare("study/studies/strategies.textproto", &study);
+  ASSERT_EQ(plan.trials.size(), 120u);
+  EXPECT_EQ(plan.trials.front().id, "946522cb6ea3b3df");  // QuickNAT, fold 0, seed 0.
+  EXPECT_EQ(plan.trials.back().id, "548377dadce7b976");   // QuickFCN / RLW, fold 3, seed 1.
+}
+
 }  // namespace
 }  // namespace nerve_mtl::study
