@@ -9,6 +9,7 @@
 #include "absl/strings/str_replace.h"
 #include "gtest/gtest.h"
 #include "reports/tables.h"
+#include "reports/tables_json.h"
 
 namespace nerve_mtl::reports {
 namespace {

@@ -8,6 +8,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "reports/tables_json.h"
+#include "reports/tables_markdown.h"
 #include "stats/delta_m.h"
 
 namespace nerve_mtl::reports {

@@ -13,6 +13,8 @@
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
 #include "reports/row_specs.h"
+#include "reports/tables_json.h"
+#include "reports/tables_markdown.h"
 
 namespace nerve_mtl::reports {
 namespace {

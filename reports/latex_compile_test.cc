@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "reports/tables.h"
+#include "reports/tables_latex.h"
 
 namespace nerve_mtl::reports {
 namespace {

@@ -7,6 +7,8 @@
 #include "absl/strings/str_join.h"
 #include "reports/budget.h"
 #include "reports/row_specs.h"
+#include "reports/tables_json.h"
+#include "reports/tables_markdown.h"
 
 namespace nerve_mtl::reports {
 namespace {

@@ -1,11 +1,12 @@
 #ifndef NERVE_MTL_REPORTS_TABLES_H_
 #define NERVE_MTL_REPORTS_TABLES_H_
 
-// The study's tables, computed from trial results alone and rendered as Markdown, LaTeX, CSV
-// and JSON. Rows are row labels (Experiment.name) aggregated over seeds. Every rendering is
-// byte-deterministic: the same results give the same bytes.
+// The study's tables, computed from trial results alone; tables_markdown.h, tables_latex.h,
+// tables_csv.h and tables_json.h render them. Rows are row labels (Experiment.name) aggregated
+// over seeds. Every rendering is byte-deterministic: the same results give the same bytes.
 
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <string>
 #include <vector>
@@ -24,6 +25,9 @@ enum class Better { kNone, kHigher, kLower };
 // How a column's cells are shown in Markdown and LaTeX.
 enum class Shown { kMeanStd, kMean, kTotal };
 
+// A metric of one trial, NaN when the trial lacks it.
+using Metric = std::function<double(const study::Result&)>;
+
 struct Column {
   std::string key;    // Name in CSV and JSON, e.g. "test_dice".
   std::string title;  // Name in Markdown and LaTeX, e.g. "Dice".
@@ -33,6 +37,9 @@ struct Column {
   // Compared by CompareWithCommitted; timings are not, since they differ between runs of the
   // same code.
   bool checked = true;
+  // What the column's cells aggregate; kept beside its header and formatting so that the three
+  // cannot fall out of step.
+  Metric metric;
 };
 
 // One metric of one row, over that row's successful seeds.
@@ -62,7 +69,7 @@ struct Row {
   double difference = kMissing;
   double difference_low = kMissing;
   double difference_high = kMissing;
-  EpochBudget budget;     // Of the row's first successful trial (its seeds share the spec).
+  EpochBudget budget;  // Of the row's first successful trial (its seeds share the spec).
 };
 
 struct Table {
@@ -133,23 +140,6 @@ std::vector<std::string> OrderLabels(const std::vector<study::Result>& results,
 // Builds the four tables. Errors: inconsistent per-image lists in a result (naming the trial).
 absl::StatusOr<Report> BuildReport(const std::vector<study::Result>& results,
                                    const ReportOptions& options = {});
-
-// One table with the context header: Markdown with an HTML comment header, LaTeX (booktabs
-// tabular, % comment header), CSV (full-precision numbers, '#' comment header).
-std::string RenderMarkdown(const Report& report, const Table& table);
-std::string RenderLatex(const Report& report, const Table& table);
-std::string RenderCsv(const Report& report, const Table& table);
-
-// Every table together, with the context, the sections and the failed trials.
-std::string RenderMarkdownReport(const Report& report);
-// Machine-readable: {"context": ..., "tables": [...], "failed_trials": [...]}, every row's
-// metrics with mean, std, n, total, per-seed values and the p-value; NaN as null.
-std::string RenderJson(const Report& report);
-
-// Escaping the sections share with the tables: one line with '|' escaped for a Markdown table
-// cell; a quoted JSON string.
-std::string MarkdownText(const std::string& s);
-std::string JsonText(const std::string& s);
 
 }  // namespace nerve_mtl::reports
 

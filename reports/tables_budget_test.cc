@@ -5,6 +5,10 @@
 
 #include "gtest/gtest.h"
 #include "reports/tables.h"
+#include "reports/tables_csv.h"
+#include "reports/tables_json.h"
+#include "reports/tables_latex.h"
+#include "reports/tables_markdown.h"
 #include "study/result.pb.h"
 
 namespace nerve_mtl::reports {

@@ -14,6 +14,10 @@
 #include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
 #include "reports/results_io.h"
+#include "reports/tables_csv.h"
+#include "reports/tables_json.h"
+#include "reports/tables_latex.h"
+#include "reports/tables_markdown.h"
 #include "study/result.pb.h"
 #include "study/wilcoxon.h"
 

@@ -19,6 +19,10 @@
 #include "reports/protocol.h"
 #include "reports/results_io.h"
 #include "reports/tables.h"
+#include "reports/tables_csv.h"
+#include "reports/tables_json.h"
+#include "reports/tables_latex.h"
+#include "reports/tables_markdown.h"
 
 namespace nerve_mtl::reports {
 namespace {

@@ -11,7 +11,6 @@ namespace {
 SplitMetrics Evaluate(const data::Dataset& dataset, const std::vector<int>& indices, int full_mask,
                       int label) {
   MetricsAccumulator accumulator(static_cast<int>(dataset.class_names.size()));
-  std::vector<int> truth, predicted;
   for (int index : indices) {
     const data::Example& e = dataset.examples[index];
     ImagePrediction p;
@@ -25,10 +24,8 @@ SplitMetrics Evaluate(const data::Dataset& dataset, const std::vector<int>& indi
       p.predicted_mask.assign(e.mask.pixels.size(), static_cast<uint8_t>(full_mask));
     }
     accumulator.Add(p);
-    truth.push_back(e.label);
-    predicted.push_back(label);
   }
-  return ToSplitMetrics(accumulator.Finish(), truth, predicted);
+  return ToSplitMetrics(accumulator.Finish());
 }
 
 }  // namespace

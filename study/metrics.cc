@@ -241,6 +241,8 @@ EvaluationMetrics MetricsAccumulator::Finish() const {
   for (const ImageResult& r : results_) {
     metrics.ids.push_back(r.id);
     metrics.patients.push_back(r.patient);
+    metrics.true_labels.push_back(r.true_label);
+    metrics.predicted_labels.push_back(r.predicted_label);
   }
 
   if (has_segmentation_) {

@@ -78,6 +78,8 @@ struct EvaluationMetrics {
   std::vector<double> per_image_dice;
   std::vector<std::string> ids;
   std::vector<std::string> patients;  // Aligned with ids.
+  std::vector<int> true_labels;       // Aligned with ids; -1 where unknown.
+  std::vector<int> predicted_labels;  // Aligned with ids; -1 without classification.
 };
 
 // Accumulates per-image results; keeps a few numbers per image, never the masks.

@@ -96,7 +96,6 @@ Pass Run(models::MultitaskModelImpl& model, const Experiment& trial, const Predi
   data::BatchLoader loader(input.dataset, input.indices, trial.data(), options);
   const int classes = static_cast<int>(input.dataset.class_names.size());
   MetricsAccumulator accumulator(classes);
-  std::vector<int> true_labels, predicted_labels;
   Pass pass;
   const int h = trial.data().height(), w = trial.data().width();
   while (auto batch = loader.Next()) {
@@ -136,14 +135,12 @@ Pass Run(models::MultitaskModelImpl& model, const Experiment& trial, const Predi
         const double* q = probabilities.data_ptr<double>() + i * probabilities.size(1);
         image.probabilities.assign(q, q + probabilities.size(1));
       }
-      true_labels.push_back(p.true_label);
-      predicted_labels.push_back(p.predicted_label);
       if (input.has_truth) accumulator.Add(p);
       pass.images.push_back(std::move(image));
     }
   }
   if (input.has_truth) {
-    pass.metrics = ToSplitMetrics(accumulator.Finish(), true_labels, predicted_labels);
+    pass.metrics = ToSplitMetrics(accumulator.Finish());
   }
   return pass;
 }

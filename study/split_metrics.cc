@@ -5,8 +5,7 @@
 
 namespace nerve_mtl::study {
 
-SplitMetrics ToSplitMetrics(const EvaluationMetrics& m, const std::vector<int>& true_labels,
-                            const std::vector<int>& predicted_labels) {
+SplitMetrics ToSplitMetrics(const EvaluationMetrics& m) {
   SplitMetrics out;
   out.set_images(m.images);
   out.set_has_segmentation(m.has_segmentation);
@@ -35,8 +34,8 @@ SplitMetrics ToSplitMetrics(const EvaluationMetrics& m, const std::vector<int>& 
   }
   for (const std::string& id : m.ids) out.add_image_id(id);
   for (const std::string& patient : m.patients) out.add_image_patient(patient);
-  for (int label : true_labels) out.add_image_true_label(label);
-  for (int label : predicted_labels) out.add_image_predicted_label(label);
+  for (int label : m.true_labels) out.add_image_true_label(label);
+  for (int label : m.predicted_labels) out.add_image_predicted_label(label);
   return out;
 }
 

@@ -9,9 +9,9 @@
 namespace nerve_mtl::study {
 
 // The result-file form of one evaluation: the metrics of the tasks it has, and each image's id,
-// true label and predicted label (-1 without classification), in evaluation order.
-SplitMetrics ToSplitMetrics(const EvaluationMetrics& metrics, const std::vector<int>& true_labels,
-                            const std::vector<int>& predicted_labels);
+// true label and predicted label (-1 without classification), in evaluation order, all as
+// MetricsAccumulator::Finish gave them.
+SplitMetrics ToSplitMetrics(const EvaluationMetrics& metrics);
 
 // One multitask evaluation from two checkpoints of the same model on the same images (same
 // order): the segmentation metrics of `segmentation`, the classification metrics of

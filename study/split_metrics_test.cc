@@ -28,13 +28,8 @@ std::vector<ImagePrediction> Images(const std::vector<std::vector<uint8_t>>& mas
 
 SplitMetrics Evaluate(const std::vector<ImagePrediction>& images) {
   MetricsAccumulator accumulator(2);
-  std::vector<int> truth, predicted;
-  for (const ImagePrediction& p : images) {
-    accumulator.Add(p);
-    truth.push_back(p.true_label);
-    predicted.push_back(p.predicted_label);
-  }
-  return ToSplitMetrics(accumulator.Finish(), truth, predicted);
+  for (const ImagePrediction& p : images) accumulator.Add(p);
+  return ToSplitMetrics(accumulator.Finish());
 }
 
 const std::vector<std::vector<uint8_t>> kGoodMasks = {
