@@ -25,10 +25,6 @@ std::string Numbers(const std::vector<T>& values) {
 
 }  // namespace
 
-std::string OneLine(const std::string& s) {
-  return absl::StrReplaceAll(s, {{"\r\n", " "}, {"\n", " "}, {"\r", " "}});
-}
-
 std::string Fixed(double value, int precision) { return absl::StrFormat("%.*f", precision, value); }
 
 std::string FormatP(double p) { return absl::StrFormat("%.3g", p); }

@@ -7,12 +7,10 @@
 #include <string>
 #include <vector>
 
+#include "common/text.h"  // OneLine: results come from files, a newline must not break a field.
 #include "reports/tables.h"
 
 namespace nerve_mtl::reports {
-
-// Results come from files; a stray newline must not break a one-line field or a comment.
-std::string OneLine(const std::string& s);
 
 // `value` with `precision` decimals.
 std::string Fixed(double value, int precision);

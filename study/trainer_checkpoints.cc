@@ -22,18 +22,16 @@ namespace {
 namespace fs = std::filesystem;
 using models::MultitaskModelImpl;
 
-// Saves through a temporary file and a rename, so a kill never leaves a torn file.
+// Saves through a temporary file and a rename (common/files.h), so a kill never leaves a torn file.
 absl::Status SaveArchive(torch::serialize::OutputArchive& archive, const std::string& path) {
-  const std::string tmp = path + ".tmp";
-  try {
-    archive.save_to(tmp);
-  } catch (const c10::Error& e) {
-    return absl::InternalError(absl::StrCat(tmp, ": ", e.what_without_backtrace()));
-  }
-  std::error_code error;
-  fs::rename(tmp, path, error);
-  if (error) return absl::InternalError(absl::StrCat(path, ": ", error.message()));
-  return absl::OkStatus();
+  return WriteAtomically(path, [&archive](const std::string& tmp) {
+    try {
+      archive.save_to(tmp);
+    } catch (const c10::Error& e) {
+      return absl::InternalError(absl::StrCat(tmp, ": ", e.what_without_backtrace()));
+    }
+    return absl::OkStatus();
+  });
 }
 
 at::Tensor BytesToTensor(const std::string& bytes) {
