@@ -8,7 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "stats/bootstrap.h"
 #include "stats/holm.h"
-#include "study/wilcoxon.h"
+#include "stats/wilcoxon.h"
 
 namespace nerve_mtl::reports {
 namespace {
@@ -84,7 +84,7 @@ absl::Status Compare(const std::map<std::string, ImageValue>& base,
   }
   row->paired_images = static_cast<int>(a.size());
   if (a.empty()) return absl::OkStatus();
-  absl::StatusOr<study::WilcoxonResult> test = study::WilcoxonSignedRank(a, b);
+  absl::StatusOr<stats::WilcoxonResult> test = stats::WilcoxonSignedRank(a, b);
   if (!test.ok()) return test.status();
   row->p_value = test->p_value;
   // Results written before patients were recorded get the test but no interval.

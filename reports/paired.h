@@ -3,7 +3,7 @@
 
 // Each row of a table against the table's single-task baseline, on the same test images:
 //  - the two-sided Wilcoxon signed-rank test of the per-image values (mean over seeds per image),
-//    pooled over every fold and seed the rows share (study/wilcoxon.h);
+//    pooled over every fold and seed the rows share (stats/wilcoxon.h);
 //  - Holm's correction of those p-values over the table's compared rows (stats/holm.h);
 //  - the mean paired difference (row minus baseline) with a 95% percentile bootstrap interval
 //    that resamples patients (stats/bootstrap.h), kBootstrapResamples draws from the fixed

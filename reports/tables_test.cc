@@ -19,7 +19,7 @@
 #include "reports/tables_latex.h"
 #include "reports/tables_markdown.h"
 #include "study/result.pb.h"
-#include "study/wilcoxon.h"
+#include "stats/wilcoxon.h"
 
 namespace nerve_mtl::reports {
 namespace {
@@ -255,7 +255,7 @@ TEST_F(TablesTest, PValueIsTheWilcoxonTestOfPerImageMeansOverSeeds) {
     mine.push_back(((kBaseDice[i] + (i == 2 ? -0.02 : 0.05 + 0.003 * i)) * 3 + 0.03) / 3);
     base.push_back((kBaseDice[i] * 3 + 0.03) / 3);
   }
-  absl::StatusOr<study::WilcoxonResult> expected = study::WilcoxonSignedRank(mine, base);
+  absl::StatusOr<stats::WilcoxonResult> expected = stats::WilcoxonSignedRank(mine, base);
   ASSERT_TRUE(expected.ok());
   EXPECT_NEAR(fcn->p_value, expected->p_value, 1e-12);
   EXPECT_EQ(fcn->paired_images, 6);
@@ -274,7 +274,7 @@ TEST_F(TablesTest, PValueIsTheWilcoxonTestOfPerImageMeansOverSeeds) {
       b[i] += (net_predicted[s][i] == kTrueLabels[i]) / 3.0;
     }
   }
-  expected = study::WilcoxonSignedRank(a, b);
+  expected = stats::WilcoxonSignedRank(a, b);
   ASSERT_TRUE(expected.ok());
   EXPECT_NEAR(FindRow(cls, "QuickFCN / linear")->p_value, expected->p_value, 1e-12);
 }

@@ -1,4 +1,4 @@
-#include "study/wilcoxon.h"
+#include "stats/wilcoxon.h"
 
 #include <cmath>
 #include <vector>
@@ -6,7 +6,7 @@
 #include "absl/status/status.h"
 #include "gtest/gtest.h"
 
-namespace nerve_mtl::study {
+namespace nerve_mtl::stats {
 namespace {
 
 // Runs the test on differences d against zeros.
@@ -90,4 +90,4 @@ TEST(WilcoxonTest, Errors) {
 }
 
 }  // namespace
-}  // namespace nerve_mtl::study
+}  // namespace nerve_mtl::stats

@@ -1,4 +1,4 @@
-#include "study/wilcoxon.h"
+#include "stats/wilcoxon.h"
 
 #include <algorithm>
 #include <cmath>
@@ -8,7 +8,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 
-namespace nerve_mtl::study {
+namespace nerve_mtl::stats {
 namespace {
 
 // Largest n for the exact distribution; 2^25 subsets still count exactly in a double.
@@ -85,4 +85,4 @@ absl::StatusOr<WilcoxonResult> WilcoxonSignedRank(const std::vector<double>& a,
   return result;
 }
 
-}  // namespace nerve_mtl::study
+}  // namespace nerve_mtl::stats

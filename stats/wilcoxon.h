@@ -1,5 +1,5 @@
-#ifndef NERVE_MTL_STUDY_WILCOXON_H_
-#define NERVE_MTL_STUDY_WILCOXON_H_
+#ifndef NERVE_MTL_STATS_WILCOXON_H_
+#define NERVE_MTL_STATS_WILCOXON_H_
 
 // Wilcoxon signed-rank test for paired samples, e.g. the per-image Dice of two models on the
 // same test images.
@@ -8,7 +8,7 @@
 
 #include "absl/status/statusor.h"
 
-namespace nerve_mtl::study {
+namespace nerve_mtl::stats {
 
 struct WilcoxonResult {
   // min(W+, W-), the sums of the ranks of |a - b| over positive and negative differences (as
@@ -27,6 +27,6 @@ struct WilcoxonResult {
 absl::StatusOr<WilcoxonResult> WilcoxonSignedRank(const std::vector<double>& a,
                                                   const std::vector<double>& b);
 
-}  // namespace nerve_mtl::study
+}  // namespace nerve_mtl::stats
 
-#endif  // NERVE_MTL_STUDY_WILCOXON_H_
+#endif  // NERVE_MTL_STATS_WILCOXON_H_
