@@ -16,7 +16,7 @@
 #include "common/progress.h"
 #include "data/loader.h"
 #include "optim/adam.h"
-#include "reports/event_writer.h"
+#include "tensorboard/event_writer.h"
 #include "study/checkpoint_rule.h"
 #include "study/environment.h"
 #include "study/pretraining.h"
@@ -96,9 +96,9 @@ void PlaceOnDevice(MultitaskModelImpl& model, losses::MultitaskStrategy* strateg
 }
 
 // TensorBoard's writer under options.out_dir, or null when options.tensorboard is off.
-absl::StatusOr<std::unique_ptr<reports::EventWriter>> OpenEvents(const TrainOptions& options) {
+absl::StatusOr<std::unique_ptr<tensorboard::EventWriter>> OpenEvents(const TrainOptions& options) {
   if (!options.tensorboard) return nullptr;
-  return reports::EventWriter::Create((fs::path(options.out_dir) / "events").string());
+  return tensorboard::EventWriter::Create((fs::path(options.out_dir) / "events").string());
 }
 
 data::LoaderOptions TrainingLoaderOptions(const Experiment& resolved) {
@@ -193,7 +193,7 @@ absl::StatusOr<Result> TrainExperiment(const Experiment& experiment, const Train
   }
   progress.set_trial_id(trial.trial_id);
 
-  absl::StatusOr<std::unique_ptr<reports::EventWriter>> events = OpenEvents(options);
+  absl::StatusOr<std::unique_ptr<tensorboard::EventWriter>> events = OpenEvents(options);
   if (!events.ok()) return events.status();
   data::BatchLoader train_loader(trial.data.dataset, trial.data.split.train, resolved.data(),
                                  TrainingLoaderOptions(resolved));

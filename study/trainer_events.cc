@@ -22,7 +22,7 @@ std::vector<double> Flatten(const std::vector<at::Tensor>& tensors) {
 
 }  // namespace
 
-void LogEpoch(reports::EventWriter* events, const EpochRecord& record,
+void LogEpoch(tensorboard::EventWriter* events, const EpochRecord& record,
               models::MultitaskModelImpl& model, const data::Dataset& dataset,
               const std::vector<int>& val, const Evaluation& evaluation) {
   if (events == nullptr) return;

@@ -7,7 +7,7 @@
 
 #include "data/example.h"
 #include "models/model.h"
-#include "reports/event_writer.h"
+#include "tensorboard/event_writer.h"
 #include "study/result.pb.h"
 #include "study/trainer_evaluation.h"
 
@@ -17,7 +17,7 @@ namespace nerve_mtl::study {
 // overlays of the first validation images (`val`, the validation split's indices, in
 // `evaluation`'s order) and one weight histogram per top-level module. Nothing when `events`
 // is null; write errors are ignored, as TensorBoard output is a convenience, not a result.
-void LogEpoch(reports::EventWriter* events, const EpochRecord& record,
+void LogEpoch(tensorboard::EventWriter* events, const EpochRecord& record,
               models::MultitaskModelImpl& model, const data::Dataset& dataset,
               const std::vector<int>& val, const Evaluation& evaluation);
 

@@ -18,7 +18,7 @@
 #include "gtest/gtest.h"
 #include "models/model.h"
 #include "models/model_spec.pb.h"
-#include "reports/event_reader.h"
+#include "tensorboard/event_reader.h"
 
 namespace nerve_mtl::study {
 namespace {
@@ -302,7 +302,7 @@ TEST(TrainerTest, WritesTensorBoardEvents) {
     file = entry.path().string();
   }
   ASSERT_THAT(file, HasSubstr("tfevents"));
-  absl::StatusOr<std::vector<tensorboard::Event>> events = reports::ReadEventFile(file);
+  absl::StatusOr<std::vector<tensorboard::Event>> events = tensorboard::ReadEventFile(file);
   ASSERT_TRUE(events.ok()) << events.status();
   std::set<std::string> tags;
   for (const auto& event : *events) {

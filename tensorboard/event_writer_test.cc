@@ -1,4 +1,4 @@
-#include "reports/event_writer.h"
+#include "tensorboard/event_writer.h"
 
 #include <unistd.h>
 
@@ -16,11 +16,11 @@
 #include "data/example.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "reports/event_reader.h"
-#include "reports/tensorboard.pb.h"
+#include "tensorboard/event_reader.h"
+#include "tensorboard/tensorboard.pb.h"
 #include "stb/stb_image.h"
 
-namespace nerve_mtl::reports {
+namespace nerve_mtl::tensorboard {
 namespace {
 
 using ::testing::HasSubstr;
@@ -292,4 +292,4 @@ TEST(EventWriterTest, Errors) {
 }
 
 }  // namespace
-}  // namespace nerve_mtl::reports
+}  // namespace nerve_mtl::tensorboard

@@ -1,4 +1,4 @@
-#include "reports/event_writer.h"
+#include "tensorboard/event_writer.h"
 
 #include <unistd.h>
 
@@ -23,11 +23,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "data/example.h"
-#include "reports/crc32c.h"
-#include "reports/tensorboard.pb.h"
+#include "tensorboard/crc32c.h"
+#include "tensorboard/tensorboard.pb.h"
 #include "stb/stb_image_write.h"
 
-namespace nerve_mtl::reports {
+namespace nerve_mtl::tensorboard {
 namespace {
 
 double Now() {
@@ -258,4 +258,4 @@ absl::Status EventWriter::IoError(std::string_view operation) const {
       absl::StrCat(path_, ": cannot ", AsAbsl(operation), ": ", std::strerror(errno)));
 }
 
-}  // namespace nerve_mtl::reports
+}  // namespace nerve_mtl::tensorboard

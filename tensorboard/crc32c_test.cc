@@ -1,10 +1,10 @@
-#include "reports/crc32c.h"
+#include "tensorboard/crc32c.h"
 
 #include <string>
 
 #include "gtest/gtest.h"
 
-namespace nerve_mtl::reports {
+namespace nerve_mtl::tensorboard {
 namespace {
 
 TEST(Crc32cTest, CheckValue) { EXPECT_EQ(Crc32c("123456789"), 0xE3069283u); }
@@ -40,4 +40,4 @@ TEST(Crc32cTest, Mask) {
 }
 
 }  // namespace
-}  // namespace nerve_mtl::reports
+}  // namespace nerve_mtl::tensorboard

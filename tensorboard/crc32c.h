@@ -1,5 +1,5 @@
-#ifndef NERVE_MTL_REPORTS_CRC32C_H_
-#define NERVE_MTL_REPORTS_CRC32C_H_
+#ifndef NERVE_MTL_TENSORBOARD_CRC32C_H_
+#define NERVE_MTL_TENSORBOARD_CRC32C_H_
 
 // CRC-32C (Castagnoli), the checksum of TensorFlow's record files. Table-driven and portable;
 // event files are small enough that hardware CRC instructions would not matter.
@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <string_view>
 
-namespace nerve_mtl::reports {
+namespace nerve_mtl::tensorboard {
 
 // CRC-32C of data appended to a message whose CRC-32C is crc (0 for an empty message).
 uint32_t ExtendCrc32c(uint32_t crc, const void* data, size_t size);
@@ -26,6 +26,6 @@ inline uint32_t UnmaskCrc32c(uint32_t masked) {
   return (rotated >> 17) | (rotated << 15);
 }
 
-}  // namespace nerve_mtl::reports
+}  // namespace nerve_mtl::tensorboard
 
-#endif  // NERVE_MTL_REPORTS_CRC32C_H_
+#endif  // NERVE_MTL_TENSORBOARD_CRC32C_H_

@@ -1,8 +1,8 @@
-#ifndef NERVE_MTL_REPORTS_EVENT_WRITER_H_
-#define NERVE_MTL_REPORTS_EVENT_WRITER_H_
+#ifndef NERVE_MTL_TENSORBOARD_EVENT_WRITER_H_
+#define NERVE_MTL_TENSORBOARD_EVENT_WRITER_H_
 
 // Writes TensorBoard event files (scalars, images, histograms) without TensorFlow: TFRecord
-// framing around our copy of TensorFlow's Event proto (reports/tensorboard.proto).
+// framing around our copy of TensorFlow's Event proto (tensorboard/tensorboard.proto).
 
 #include <cstdint>
 #include <cstdio>
@@ -17,10 +17,8 @@
 #include "data/example.h"
 
 namespace nerve_mtl::tensorboard {
-class Event;
-}  // namespace nerve_mtl::tensorboard
 
-namespace nerve_mtl::reports {
+class Event;
 
 // One event file. Records are buffered; call Flush() at a point where TensorBoard should see
 // everything so far (the trainer does so after each epoch). Every error names the file.
@@ -75,6 +73,6 @@ const std::vector<double>& DefaultHistogramBucketLimits();
 // PNG file contents of a 1- or 3-channel image.
 absl::StatusOr<std::string> EncodePng(const data::Image& image);
 
-}  // namespace nerve_mtl::reports
+}  // namespace nerve_mtl::tensorboard
 
-#endif  // NERVE_MTL_REPORTS_EVENT_WRITER_H_
+#endif  // NERVE_MTL_TENSORBOARD_EVENT_WRITER_H_

@@ -1,4 +1,4 @@
-#include "reports/event_reader.h"
+#include "tensorboard/event_reader.h"
 
 #include <cerrno>
 #include <cstdint>
@@ -12,10 +12,10 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
-#include "reports/crc32c.h"
-#include "reports/tensorboard.pb.h"
+#include "tensorboard/crc32c.h"
+#include "tensorboard/tensorboard.pb.h"
 
-namespace nerve_mtl::reports {
+namespace nerve_mtl::tensorboard {
 namespace {
 
 constexpr size_t kHeaderBytes = 12;  // uint64 length + uint32 masked CRC of it.
@@ -79,4 +79,4 @@ absl::StatusOr<std::vector<tensorboard::Event>> ReadEventFile(const std::string&
   return events;
 }
 
-}  // namespace nerve_mtl::reports
+}  // namespace nerve_mtl::tensorboard

@@ -1,10 +1,10 @@
-#include "reports/crc32c.h"
+#include "tensorboard/crc32c.h"
 
 #include <array>
 #include <cstddef>
 #include <cstdint>
 
-namespace nerve_mtl::reports {
+namespace nerve_mtl::tensorboard {
 namespace {
 
 constexpr uint32_t kReflectedPolynomial = 0x82F63B78u;
@@ -30,4 +30,4 @@ uint32_t ExtendCrc32c(uint32_t crc, const void* data, size_t size) {
   return ~crc;
 }
 
-}  // namespace nerve_mtl::reports
+}  // namespace nerve_mtl::tensorboard
