@@ -6,7 +6,7 @@
 
 #include <string>
 
-#include "study/experiment.pb.h"
+#include "trial/experiment.pb.h"
 
 namespace nerve_mtl::reports {
 

@@ -1,7 +1,7 @@
 #include "reports/budget.h"
 
 #include "gtest/gtest.h"
-#include "study/experiment.pb.h"
+#include "trial/experiment.pb.h"
 
 namespace nerve_mtl::reports {
 namespace {

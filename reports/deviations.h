@@ -14,8 +14,8 @@
 #include "absl/status/statusor.h"
 #include "reports/original.h"
 #include "reports/tables.h"
-#include "study/experiment.pb.h"
-#include "study/result.pb.h"
+#include "trial/experiment.pb.h"
+#include "trial/result.pb.h"
 
 namespace nerve_mtl::reports {
 

@@ -10,9 +10,9 @@
 #include "gtest/gtest.h"
 #include "reports/original.h"
 #include "reports/tables.h"
-#include "study/experiment.pb.h"
+#include "trial/experiment.pb.h"
 #include "study/grid.h"
-#include "study/result.pb.h"
+#include "trial/result.pb.h"
 #include "study/spec.h"
 #include "study/study.pb.h"
 

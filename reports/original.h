@@ -11,7 +11,7 @@
 
 #include "absl/status/statusor.h"
 #include "reports/original.pb.h"
-#include "study/experiment.pb.h"
+#include "trial/experiment.pb.h"
 
 namespace nerve_mtl::reports {
 

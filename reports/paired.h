@@ -16,7 +16,7 @@
 
 #include "absl/status/status.h"
 #include "reports/tables.h"
-#include "study/result.pb.h"
+#include "trial/result.pb.h"
 
 namespace nerve_mtl::reports {
 

@@ -7,7 +7,7 @@
 
 #include "gtest/gtest.h"
 #include "reports/tables.h"
-#include "study/result.pb.h"
+#include "trial/result.pb.h"
 
 namespace nerve_mtl::reports {
 namespace {

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "study/result.pb.h"
+#include "trial/result.pb.h"
 
 namespace nerve_mtl::reports {
 

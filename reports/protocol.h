@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "reports/tables.h"
-#include "study/result.pb.h"
+#include "trial/result.pb.h"
 
 namespace nerve_mtl::reports {
 

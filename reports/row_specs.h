@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "study/result.pb.h"
+#include "trial/result.pb.h"
 
 namespace nerve_mtl::reports {
 

@@ -1,7 +1,7 @@
 #include "reports/row_specs.h"
 
 #include "gtest/gtest.h"
-#include "study/result.pb.h"
+#include "trial/result.pb.h"
 
 namespace nerve_mtl::reports {
 namespace {

@@ -13,7 +13,7 @@
 
 #include "absl/status/statusor.h"
 #include "reports/budget.h"
-#include "study/result.pb.h"
+#include "trial/result.pb.h"
 
 namespace nerve_mtl::reports {
 

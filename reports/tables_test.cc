@@ -18,7 +18,7 @@
 #include "reports/tables_json.h"
 #include "reports/tables_latex.h"
 #include "reports/tables_markdown.h"
-#include "study/result.pb.h"
+#include "trial/result.pb.h"
 #include "stats/wilcoxon.h"
 
 namespace nerve_mtl::reports {

@@ -1,8 +1,8 @@
 #ifndef NERVE_MTL_STUDY_CHECKPOINT_RULE_H_
 #define NERVE_MTL_STUDY_CHECKPOINT_RULE_H_
 
-#include "study/experiment.pb.h"
-#include "study/result.pb.h"
+#include "trial/experiment.pb.h"
+#include "trial/result.pb.h"
 
 namespace nerve_mtl::study {
 

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "study/result.pb.h"
+#include "trial/result.pb.h"
 
 namespace nerve_mtl::study {
 

@@ -9,7 +9,7 @@
 #include "absl/strings/str_format.h"
 #include "common/progress.h"
 #include "common/textproto.h"
-#include "study/result.pb.h"
+#include "trial/result.pb.h"
 #include "study/thresholds.h"
 
 namespace nerve_mtl::study {

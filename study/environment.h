@@ -1,7 +1,7 @@
 #ifndef NERVE_MTL_STUDY_ENVIRONMENT_H_
 #define NERVE_MTL_STUDY_ENVIRONMENT_H_
 
-#include "study/result.pb.h"
+#include "trial/result.pb.h"
 
 namespace nerve_mtl::study {
 

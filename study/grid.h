@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "study/experiment.pb.h"
+#include "trial/experiment.pb.h"
 #include "study/study.pb.h"
 
 namespace nerve_mtl::study {

@@ -10,7 +10,7 @@
 #include "absl/strings/str_join.h"
 #include "common/files.h"
 #include "common/textproto.h"
-#include "study/result.pb.h"
+#include "trial/result.pb.h"
 #include "study/runner.h"
 #include "study/shard_record.pb.h"
 #include "study/study_identity.h"

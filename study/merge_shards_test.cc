@@ -8,7 +8,7 @@
 #include "gmock/gmock.h"
 #include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
-#include "study/result.pb.h"
+#include "trial/result.pb.h"
 #include "study/study_identity.h"
 
 namespace nerve_mtl::study {

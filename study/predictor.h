@@ -14,8 +14,8 @@
 #include "common/compute.h"
 #include "data/example.h"
 #include "models/model.h"
-#include "study/experiment.pb.h"
-#include "study/result.pb.h"
+#include "trial/experiment.pb.h"
+#include "trial/result.pb.h"
 
 namespace nerve_mtl::study {
 

@@ -7,7 +7,7 @@
 #include "absl/status/statusor.h"
 #include "data/load.h"
 #include "study/baselines.h"
-#include "study/experiment.pb.h"
+#include "trial/experiment.pb.h"
 #include "study/grid.h"
 #include "study/study.pb.h"
 

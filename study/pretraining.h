@@ -5,7 +5,7 @@
 
 #include "absl/status/status.h"
 #include "models/model.h"
-#include "study/experiment.pb.h"
+#include "trial/experiment.pb.h"
 #include "study/trainer.h"
 
 namespace nerve_mtl::study {

@@ -6,8 +6,8 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "study/experiment.pb.h"
-#include "study/result.pb.h"
+#include "trial/experiment.pb.h"
+#include "trial/result.pb.h"
 
 namespace nerve_mtl::study {
 

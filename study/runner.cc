@@ -16,7 +16,7 @@
 #include "google/protobuf/text_format.h"
 #include "study/grid.h"
 #include "study/preflight.h"
-#include "study/result.pb.h"
+#include "trial/result.pb.h"
 #include "study/spec.h"
 #include "study/trainer.h"
 

@@ -9,7 +9,7 @@
 #include "absl/status/statusor.h"
 #include "common/compute.h"
 #include "study/grid.h"
-#include "study/result.pb.h"
+#include "trial/result.pb.h"
 #include "study/study.pb.h"
 
 namespace nerve_mtl::study {

@@ -7,7 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/textproto.h"
-#include "study/result.pb.h"
+#include "trial/result.pb.h"
 #include "study/shard_record.pb.h"
 #include "study/study_identity.h"
 

@@ -6,7 +6,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "study/experiment.pb.h"
+#include "trial/experiment.pb.h"
 
 namespace nerve_mtl::study {
 

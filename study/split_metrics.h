@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "study/metrics.h"
-#include "study/result.pb.h"
+#include "trial/result.pb.h"
 
 namespace nerve_mtl::study {
 

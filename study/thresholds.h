@@ -7,7 +7,7 @@
 
 #include "absl/status/statusor.h"
 #include "study/baselines.h"
-#include "study/result.pb.h"
+#include "trial/result.pb.h"
 #include "study/study.pb.h"
 
 namespace nerve_mtl::study {

@@ -26,14 +26,14 @@
 #include "common/progress.h"
 #include "losses/strategy.h"
 #include "models/model.h"
-#include "study/experiment.pb.h"
+#include "trial/experiment.pb.h"
 #include "study/preflight.h"
 #include "study/rerun.h"
 #include "study/spec.h"
 #include "study/train_flags.h"
 #include "study/trainer.h"
 
-ABSL_FLAG(std::string, spec, "", "Experiment text proto (study/experiment.proto)");
+ABSL_FLAG(std::string, spec, "", "Experiment text proto (trial/experiment.proto)");
 ABSL_FLAG(std::string, study, "", "Instead of --spec: a study text proto, with --row");
 ABSL_FLAG(std::string, row, "", "The study row (trial label) to train, first seed");
 ABSL_FLAG(std::string, rerun, "",

@@ -9,8 +9,8 @@
 #include "absl/status/statusor.h"
 #include "common/compute.h"
 #include "models/model.h"
-#include "study/experiment.pb.h"
-#include "study/result.pb.h"
+#include "trial/experiment.pb.h"
+#include "trial/result.pb.h"
 #include "study/spec.h"
 
 namespace nerve_mtl::study {

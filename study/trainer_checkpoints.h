@@ -13,7 +13,7 @@
 #include "losses/strategy.h"
 #include "models/model.h"
 #include "optim/adam.h"
-#include "study/result.pb.h"
+#include "trial/result.pb.h"
 
 namespace nerve_mtl::study {
 

@@ -17,7 +17,7 @@
 #include "models/model.h"
 #include "optim/adam.h"
 #include "study/metrics.h"
-#include "study/result.pb.h"
+#include "trial/result.pb.h"
 
 namespace nerve_mtl::study {
 

@@ -10,7 +10,7 @@
 #include "data/example.h"
 #include "models/model.h"
 #include "study/metrics.h"
-#include "study/result.pb.h"
+#include "trial/result.pb.h"
 
 namespace nerve_mtl::study {
 

@@ -8,7 +8,7 @@
 #include "data/example.h"
 #include "models/model.h"
 #include "tensorboard/event_writer.h"
-#include "study/result.pb.h"
+#include "trial/result.pb.h"
 #include "study/trainer_evaluation.h"
 
 namespace nerve_mtl::study {

@@ -10,7 +10,7 @@
 #include "losses/strategy.h"
 #include "models/model.h"
 #include "optim/adam.h"
-#include "study/experiment.pb.h"
+#include "trial/experiment.pb.h"
 
 namespace nerve_mtl::study {
 

@@ -10,7 +10,7 @@
 #include "data/load.h"
 #include "losses/strategy.h"
 #include "models/model.h"
-#include "study/experiment.pb.h"
+#include "trial/experiment.pb.h"
 #include "study/trainer.h"
 
 namespace nerve_mtl::study {
