@@ -142,24 +142,29 @@ TEST_F(StudiesTest, TheStrategiesStudySharesTheDefaultStudysTrials) {
   EXPECT_EQ(ids_b["QuickNAT"].size(), 8u) << "4 folds x 2 seeds";
 }
 
-// The committed tables are built from trials filed under these ids (reports/results/): a spec
-// field that resolving now fills in (a new option message outside a oneof, study/spec.h) would
-// give every trial a new id, and //study:all would retrain all 80 instead of reusing them.
-TEST_F(StudiesTest, TheDefaultStudysTrialIdsAreTheCommittedTables) {
-  Study study;
-  const StudyPlan plan = Prepare("study/studies/default.textproto", &study);
-  ASSERT_EQ(plan.trials.size(), 80u);
-  EXPECT_EQ(plan.trials.front().id, "946522cb6ea3b3df");  // QuickNAT, fold 0, seed 0.
-  EXPECT_EQ(plan.trials.back().id, "5a19fa3c64caa447");   // SoftQuickFCN / original, fold 3, seed 1.
-}
-
-// The same for reports/strategies/ (its results/strategies/trials/ ids).
-TEST_F(StudiesTest, TheStrategiesStudysTrialIdsAreTheCommittedTables) {
-  Study study;
-  const StudyPlan plan = Prepare("study/studies/strategies.textproto", &study);
-  ASSERT_EQ(plan.trials.size(), 120u);
-  EXPECT_EQ(plan.trials.front().id, "946522cb6ea3b3df");  // QuickNAT, fold 0, seed 0.
-  EXPECT_EQ(plan.trials.back().id, "548377dadce7b976");   // QuickFCN / RLW, fold 3, seed 1.
+// The committed tables are built from trials filed under these ids (reports/results/ and
+// reports/strategies/): a spec field that resolving now fills in (a new option message outside
+// a oneof, study/spec.h) would give every trial a new id, and //study:all would retrain all 80
+// instead of reusing them.
+TEST_F(StudiesTest, TrialIdsAreThoseOfTheCommittedTables) {
+  struct Committed {
+    const char* path;
+    size_t trials;
+    const char* first;  // QuickNAT, fold 0, seed 0.
+    const char* last;   // The last row, fold 3, seed 1.
+  };
+  for (const Committed& c : {
+           Committed{"study/studies/default.textproto", 80, "946522cb6ea3b3df",
+                     "5a19fa3c64caa447"},  // SoftQuickFCN / original.
+           Committed{"study/studies/strategies.textproto", 120, "946522cb6ea3b3df",
+                     "548377dadce7b976"},  // QuickFCN / RLW.
+       }) {
+    Study study;
+    const StudyPlan plan = Prepare(c.path, &study);
+    ASSERT_EQ(plan.trials.size(), c.trials) << c.path;
+    EXPECT_EQ(plan.trials.front().id, c.first) << c.path;
+    EXPECT_EQ(plan.trials.back().id, c.last) << c.path;
+  }
 }
 
 // A downloaded set's CPU configuration is the start of its GPU study at a smaller scale: the same
