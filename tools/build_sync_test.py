@@ -19,7 +19,7 @@ import subprocess
 import sys
 import tempfile
 
-INPUTS = re.compile(r"^(BUILD|WORKSPACE|CMakeLists\.txt|.*\.bzl|cmake/.*\.cmake|tools/gen_cmake\.py)$")
+INPUTS = re.compile(r"^(BUILD|WORKSPACE|CMakeLists\.txt|.*\.bzl|cmake/.*\.cmake|tools/(gen_cmake|bazel_build)\.py)$")
 
 
 def gen(root, *args):
