@@ -94,7 +94,11 @@ double GradNormStrategy::Backward(const std::vector<at::Tensor>& task_losses,
 namespace {
 
 [[maybe_unused]] const bool kRegistered =
-    RegisterStrategy("gradnorm", GradNormStrategy::Create, GradNormStrategy::Validate);
+    RegisterStrategy("gradnorm", GradNormStrategy::Create, GradNormStrategy::Validate,
+                     {.own_learning_rates = [](const LossSpec& spec) {
+                       return std::vector<OwnLearningRate>{
+                           {"GradNorm task weights", false, spec.gradnorm().weight_lr()}};
+                     }});
 
 }  // namespace
 

@@ -73,6 +73,38 @@ TEST(CreateStrategyTest, EveryStrategyReportsTwoWeights) {
   }
 }
 
+// A strategy whose weights train in an Adam group of their own says so in its traits, at the
+// multiplier it gives the optimiser; GradNorm's rate is its own update's step size.
+TEST(StrategyTraitsTest, OwnLearningRatesMatchTheBuiltStrategy) {
+  for (const std::string& name : RegisteredStrategies()) {
+    SCOPED_TRACE(name);
+    LossSpec spec;
+    spec.set_strategy(name);
+    absl::StatusOr<StrategyTraits> traits = StrategyTraitsOf(name);
+    ASSERT_TRUE(traits.ok()) << traits.status();
+    std::vector<OwnLearningRate> rates;
+    if (traits->own_learning_rates) rates = traits->own_learning_rates(spec);
+    std::unique_ptr<MultitaskStrategy> strategy = Create(name);
+    ASSERT_NE(strategy, nullptr);
+    int multiples = 0;
+    for (const OwnLearningRate& rate : rates) {
+      if (!rate.multiple_of_base) continue;
+      ++multiples;
+      EXPECT_EQ(rate.value, strategy->lr_multiplier());
+    }
+    EXPECT_EQ(multiples, strategy->parameters().empty() ? 0 : 1);
+  }
+  LossSpec gradnorm;
+  gradnorm.set_strategy("gradnorm");
+  gradnorm.mutable_gradnorm()->set_weight_lr(0.125);
+  const std::vector<OwnLearningRate> rates =
+      StrategyTraitsOf("gradnorm")->own_learning_rates(gradnorm);
+  ASSERT_EQ(rates.size(), 1u);
+  EXPECT_FALSE(rates[0].multiple_of_base);
+  EXPECT_EQ(rates[0].value, 0.125);
+  EXPECT_FALSE(StrategyTraitsOf("nash").ok());
+}
+
 // Each strategy's validator refuses a bad option naming the field, without building anything;
 // CreateStrategy says the same.
 TEST(ValidateLossSpecTest, EachStrategysValidatorNamesTheField) {

@@ -15,13 +15,31 @@ namespace {
 struct StrategyEntry {
   StrategyFactory create;
   StrategyValidator validate;
+  StrategyTraits traits;
 };
+
+absl::StatusOr<const StrategyEntry*> Find(const std::string& name) {
+  const StrategyEntry* entry = Registry<StrategyEntry>::Find(name);
+  if (entry == nullptr) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("loss.strategy: unknown strategy '", name, "' (linked: ",
+                     absl::StrJoin(Registry<StrategyEntry>::Names(), ", "), ")"));
+  }
+  return entry;
+}
 
 }  // namespace
 
 bool RegisterStrategy(const std::string& name, StrategyFactory factory,
-                      StrategyValidator validator) {
-  return Registry<StrategyEntry>::Register(name, {std::move(factory), std::move(validator)});
+                      StrategyValidator validator, StrategyTraits traits) {
+  return Registry<StrategyEntry>::Register(
+      name, {std::move(factory), std::move(validator), std::move(traits)});
+}
+
+absl::StatusOr<StrategyTraits> StrategyTraitsOf(const std::string& name) {
+  absl::StatusOr<const StrategyEntry*> entry = Find(name);
+  if (!entry.ok()) return entry.status();
+  return (*entry)->traits;
 }
 
 std::vector<std::string> RegisteredStrategies() { return Registry<StrategyEntry>::Names(); }
@@ -45,14 +63,10 @@ absl::Status RefuseOtherStrategiesOptions(const LossSpec& spec) {
 }
 
 absl::Status ValidateLossSpec(const LossSpec& spec) {
-  const StrategyEntry* entry = Registry<StrategyEntry>::Find(spec.strategy());
-  if (entry == nullptr) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("loss.strategy: unknown strategy '", spec.strategy(), "' (linked: ",
-                     absl::StrJoin(Registry<StrategyEntry>::Names(), ", "), ")"));
-  }
+  absl::StatusOr<const StrategyEntry*> entry = Find(spec.strategy());
+  if (!entry.ok()) return entry.status();
   if (absl::Status s = RefuseOtherStrategiesOptions(spec); !s.ok()) return s;
-  return entry->validate ? entry->validate(spec) : absl::OkStatus();
+  return (*entry)->validate ? (*entry)->validate(spec) : absl::OkStatus();
 }
 
 absl::Status CheckStrategyFitsModel(const LossSpec& spec, const MultitaskStrategy& strategy,

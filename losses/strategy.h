@@ -70,6 +70,22 @@ using StrategyFactory =
 // any row trains): InvalidArgument naming the field.
 using StrategyValidator = std::function<absl::Status(const LossSpec&)>;
 
+// A learning rate other than the base rate at which a strategy's own weights learn, as a trial's
+// protocol states it (docs/DESIGN.md §3, "Traits").
+struct OwnLearningRate {
+  std::string what;  // e.g. "log variances"
+  // `value` multiplies the base rate (the weights train in an Adam group of their own);
+  // otherwise it is the step size of the strategy's own update rule.
+  bool multiple_of_base = false;
+  double value = 0;
+};
+
+// What a strategy is, for code that must know it without building one.
+struct StrategyTraits {
+  // The rates of the strategy's own weights under `spec`; unset for a strategy without any.
+  std::function<std::vector<OwnLearningRate>(const LossSpec&)> own_learning_rates;
+};
+
 // The registered strategy spec.strategy() accepts `spec`: an unknown name lists the linked
 // ones; options of another strategy holding other than their defaults are refused, as the
 // strategy would ignore them (RefuseOtherStrategiesOptions); then the strategy's own validator
@@ -89,6 +105,9 @@ absl::Status CheckStrategyFitsModel(const LossSpec& spec, const MultitaskStrateg
                                     const std::string& model_name,
                                     bool model_exposes_shared_representation);
 
+// The traits strategy `name` registered; InvalidArgument listing the linked ones when unknown.
+absl::StatusOr<StrategyTraits> StrategyTraitsOf(const std::string& name);
+
 // Builds the registered strategy spec.strategy() after ValidateLossSpec.
 absl::StatusOr<std::unique_ptr<MultitaskStrategy>> CreateStrategy(const LossSpec& spec);
 
@@ -96,9 +115,9 @@ absl::StatusOr<std::unique_ptr<MultitaskStrategy>> CreateStrategy(const LossSpec
 std::vector<std::string> RegisteredStrategies();
 
 // Used by each strategy's translation unit; a strategy without options to check passes no
-// validator.
+// validator, one without own learning rates no traits.
 bool RegisterStrategy(const std::string& name, StrategyFactory factory,
-                      StrategyValidator validator = nullptr);
+                      StrategyValidator validator = nullptr, StrategyTraits traits = {});
 
 }  // namespace nerve_mtl::losses
 

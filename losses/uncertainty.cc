@@ -64,7 +64,11 @@ std::vector<double> UncertaintyStrategy::TaskWeights() const {
 namespace {
 
 [[maybe_unused]] const bool kRegistered =
-    RegisterStrategy("uncertainty", UncertaintyStrategy::Create, UncertaintyStrategy::Validate);
+    RegisterStrategy("uncertainty", UncertaintyStrategy::Create, UncertaintyStrategy::Validate,
+                     {.own_learning_rates = [](const LossSpec& spec) {
+                       return std::vector<OwnLearningRate>{
+                           {"log variances", true, spec.uncertainty().lr_multiplier()}};
+                     }});
 
 }  // namespace
 

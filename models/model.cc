@@ -13,26 +13,41 @@ namespace nerve_mtl::models {
 namespace {
 
 struct ModelEntry {
+  ModelTraits traits;
   ModelFactory create;
   ModelValidator validate;
 };
 
+absl::StatusOr<const ModelEntry*> Find(const std::string& name) {
+  const ModelEntry* entry = Registry<ModelEntry>::Find(name);
+  if (entry == nullptr) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("model.name: unknown model '", name, "' (linked: ",
+                     absl::StrJoin(Registry<ModelEntry>::Names(), ", "), ")"));
+  }
+  return entry;
+}
+
 }  // namespace
 
-bool RegisterModel(const std::string& name, ModelFactory factory, ModelValidator validator) {
-  return Registry<ModelEntry>::Register(name, {std::move(factory), std::move(validator)});
+bool RegisterModel(const std::string& name, ModelTraits traits, ModelFactory factory,
+                   ModelValidator validator) {
+  return Registry<ModelEntry>::Register(name,
+                                        {traits, std::move(factory), std::move(validator)});
 }
 
 std::vector<std::string> RegisteredModels() { return Registry<ModelEntry>::Names(); }
 
 absl::Status ValidateModelSpec(const ModelSpec& spec) {
-  const ModelEntry* entry = Registry<ModelEntry>::Find(spec.name());
-  if (entry == nullptr) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("model.name: unknown model '", spec.name(), "' (linked: ",
-                     absl::StrJoin(Registry<ModelEntry>::Names(), ", "), ")"));
-  }
-  return entry->validate ? entry->validate(spec) : absl::OkStatus();
+  absl::StatusOr<const ModelEntry*> entry = Find(spec.name());
+  if (!entry.ok()) return entry.status();
+  return (*entry)->validate ? (*entry)->validate(spec) : absl::OkStatus();
+}
+
+absl::StatusOr<ModelTraits> TraitsOf(const std::string& name) {
+  absl::StatusOr<const ModelEntry*> entry = Find(name);
+  if (!entry.ok()) return entry.status();
+  return (*entry)->traits;
 }
 
 absl::Status RefuseIgnoredOptions(const ModelSpec& spec, const std::vector<std::string>& fields,

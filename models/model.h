@@ -66,6 +66,21 @@ class MultitaskModelImpl : public torch::nn::Module {
   }
 };
 
+// What a network is, for code that must know it without building one: the study's checks, and
+// the components a trial records so that reports need no model code (docs/DESIGN.md §3,
+// "Traits"). //models:models_test holds each registration to the network it builds.
+struct ModelTraits {
+  bool segments = false;
+  bool classifies = false;
+  // Two streams mixed by cross-stitch units: the model.cross_stitch_* options apply, and its
+  // alphas train at their own learning rate (model.cross_stitch_learning_rate).
+  bool cross_stitch = false;
+  // One representation both heads read (exposes_shared_representation()).
+  bool shared_representation = false;
+  // Trains single-task branches first (pretraining_specs() is not empty).
+  bool pretrains = false;
+};
+
 using ModelFactory =
     std::function<absl::StatusOr<std::shared_ptr<MultitaskModelImpl>>(const ModelSpec&)>;
 
@@ -87,15 +102,20 @@ absl::Status RefuseIgnoredOptions(const ModelSpec& spec, const std::vector<std::
 // The cross-stitch options, refused for every model but softquickfcn.
 absl::Status RefuseCrossStitchOptions(const ModelSpec& spec);
 
+// The traits model `name` registered; InvalidArgument listing the linked models for an unknown
+// name.
+absl::StatusOr<ModelTraits> TraitsOf(const std::string& name);
+
 // Builds the registered model spec.name() after ValidateModelSpec.
 absl::StatusOr<std::shared_ptr<MultitaskModelImpl>> CreateModel(const ModelSpec& spec);
 
 // Names of the models linked into this binary, sorted.
 std::vector<std::string> RegisteredModels();
 
-// Used by each model's translation unit: `static bool registered = RegisterModel("quicknat", ...)`.
+// Used by each model's translation unit:
+// `const bool kRegistered = RegisterModel("quicknat", {.segments = true}, factory, validator)`.
 // A model without options to check passes no validator.
-bool RegisterModel(const std::string& name, ModelFactory factory,
+bool RegisterModel(const std::string& name, ModelTraits traits, ModelFactory factory,
                    ModelValidator validator = nullptr);
 
 }  // namespace nerve_mtl::models

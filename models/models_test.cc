@@ -61,6 +61,37 @@ TEST(CreateModelTest, UnknownNameListsTheLinkedModels) {
                         "quicknat, resultnet, softquickfcn)"));
 }
 
+// Each registration's traits say what the network it builds does: its forward pass (run, not
+// asked), its shared representation, its cross-stitch group and its pretraining.
+TEST(ModelTraitsTest, EachRegistrationDescribesTheNetworkItBuilds) {
+  torch::manual_seed(0);
+  for (const std::string& name : RegisteredModels()) {
+    SCOPED_TRACE(name);
+    absl::StatusOr<ModelTraits> traits = TraitsOf(name);
+    ASSERT_TRUE(traits.ok()) << traits.status();
+    absl::StatusOr<std::shared_ptr<MultitaskModelImpl>> model = CreateModel(SmallSpec(name));
+    ASSERT_TRUE(model.ok()) << model.status();
+    const ModelSpec spec = SmallSpec(name);
+    const ModelOutput out = (*model)->forward(
+        torch::rand({2, spec.input_channels(), spec.input_height(), spec.input_width()}));
+    EXPECT_EQ(traits->segments, out.segmentation.defined());
+    EXPECT_EQ(traits->classifies, out.classification.defined());
+    EXPECT_EQ(traits->shared_representation, (*model)->exposes_shared_representation());
+    EXPECT_EQ(traits->pretrains, !(*model)->pretraining_specs().empty());
+    bool cross_stitch_group = false;
+    for (const ParameterGroup& g : (*model)->parameter_groups()) {
+      cross_stitch_group |= g.learning_rate.has_value();
+    }
+    EXPECT_EQ(traits->cross_stitch, cross_stitch_group);
+  }
+  // The study's networks as the paper describes them (docs/DESIGN.md §1).
+  EXPECT_TRUE(TraitsOf("quicknat")->segments && !TraitsOf("quicknat")->classifies);
+  EXPECT_TRUE(!TraitsOf("resultnet")->segments && TraitsOf("resultnet")->classifies);
+  EXPECT_TRUE(TraitsOf("quickfcn")->shared_representation && !TraitsOf("quickfcn")->cross_stitch);
+  EXPECT_TRUE(TraitsOf("softquickfcn")->cross_stitch && TraitsOf("softquickfcn")->pretrains);
+  EXPECT_FALSE(TraitsOf("unet").ok());
+}
+
 // Options a model would ignore are refused when they differ from their defaults, whether set
 // or not: a resolved spec spells out every default, and must pass.
 TEST(ValidateModelSpecTest, RefusesOptionsTheModelWouldIgnore) {

@@ -34,7 +34,7 @@ absl::Status ValidateQuickClassifierSpec(const ModelSpec& spec) {
 namespace {
 
 const bool kRegistered = RegisterModel(
-    "quickclassifier",
+    "quickclassifier", {.classifies = true},
     [](const ModelSpec& spec) -> absl::StatusOr<std::shared_ptr<MultitaskModelImpl>> {
       return std::make_shared<QuickClassifierImpl>(spec);
     },

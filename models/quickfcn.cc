@@ -58,7 +58,7 @@ absl::Status ValidateQuickFcnSpec(const ModelSpec& spec) {
 namespace {
 
 const bool kRegistered = RegisterModel(
-    "quickfcn",
+    "quickfcn", {.segments = true, .classifies = true, .shared_representation = true},
     [](const ModelSpec& spec) -> absl::StatusOr<std::shared_ptr<MultitaskModelImpl>> {
       return std::make_shared<QuickFcnImpl>(spec);
     },

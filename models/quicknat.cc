@@ -39,7 +39,7 @@ absl::Status ValidateQuickNatSpec(const ModelSpec& spec) {
 namespace {
 
 const bool kRegistered = RegisterModel(
-    "quicknat",
+    "quicknat", {.segments = true},
     [](const ModelSpec& spec) -> absl::StatusOr<std::shared_ptr<MultitaskModelImpl>> {
       return std::make_shared<QuickNatImpl>(spec);
     },

@@ -113,7 +113,7 @@ absl::Status ValidateResultNetSpec(const ModelSpec& spec) {
 namespace {
 
 const bool kRegistered = RegisterModel(
-    "resultnet",
+    "resultnet", {.classifies = true},
     [](const ModelSpec& spec) -> absl::StatusOr<std::shared_ptr<MultitaskModelImpl>> {
       return std::make_shared<ResultNetImpl>(spec);
     },

@@ -235,7 +235,7 @@ absl::Status LoadBranches(SoftQuickFcnImpl& model, QuickNatImpl& pretrained_seg,
 namespace {
 
 const bool kRegistered = RegisterModel(
-    "softquickfcn",
+    "softquickfcn", {.segments = true, .classifies = true, .cross_stitch = true, .pretrains = true},
     [](const ModelSpec& spec) -> absl::StatusOr<std::shared_ptr<MultitaskModelImpl>> {
       return std::make_shared<SoftQuickFcnImpl>(spec);
     },

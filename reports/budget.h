@@ -1,12 +1,12 @@
 #ifndef NERVE_MTL_REPORTS_BUDGET_H_
 #define NERVE_MTL_REPORTS_BUDGET_H_
 
-// A row's epoch budget, read from its resolved spec, so that the tables show how long each model
+// A row's epoch budget, read from a trial's resolved spec and recorded components, so that the tables show how long each model
 // was allowed to train: a comparison is only fair between equal budgets.
 
 #include <string>
 
-#include "trial/experiment.pb.h"
+#include "trial/result.pb.h"
 
 namespace nerve_mtl::reports {
 
@@ -21,11 +21,11 @@ struct EpochBudget {
   std::string Shown() const;
 };
 
-// The budget as the trainer spends it (study/trainer.cc, Pretrain): models with single-task
-// branches (softquickfcn) pretrain each for training.pretrain_epochs, or training.epochs when
-// that is 0, then train jointly for training.epochs. Early stopping can end either sooner: the
+// The budget as the trainer spends it (study/pretraining.cc): a model with single-task branches
+// (components.pretrains) pretrains each for training.pretrain_epochs, or training.epochs when
+// that is 0, then trains jointly for training.epochs. Early stopping can end either sooner: the
 // budget is the most a row may use.
-EpochBudget BudgetOf(const study::Experiment& resolved);
+EpochBudget BudgetOf(const study::Result& trial);
 
 }  // namespace nerve_mtl::reports
 

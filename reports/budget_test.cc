@@ -1,21 +1,22 @@
 #include "reports/budget.h"
 
 #include "gtest/gtest.h"
-#include "trial/experiment.pb.h"
+#include "trial/result.pb.h"
 
 namespace nerve_mtl::reports {
 namespace {
 
-study::Experiment Spec(const std::string& model, int epochs, int pretrain_epochs) {
-  study::Experiment e;
-  e.mutable_model()->set_name(model);
-  e.mutable_training()->set_epochs(epochs);
-  e.mutable_training()->set_pretrain_epochs(pretrain_epochs);
-  return e;
+// A trial whose recorded components say whether its model pretrains (soft sharing does).
+study::Result Spec(bool pretrains, int epochs, int pretrain_epochs) {
+  study::Result r;
+  r.mutable_components()->set_pretrains(pretrains);
+  r.mutable_experiment()->mutable_training()->set_epochs(epochs);
+  r.mutable_experiment()->mutable_training()->set_pretrain_epochs(pretrain_epochs);
+  return r;
 }
 
 TEST(BudgetTest, SingleStageModelsTrainForEpochs) {
-  const EpochBudget b = BudgetOf(Spec("quickfcn", 8, 3));  // pretrain_epochs does not apply.
+  const EpochBudget b = BudgetOf(Spec(false, 8, 3));  // pretrain_epochs does not apply.
   EXPECT_EQ(b.pretrain, 0);
   EXPECT_EQ(b.epochs, 8);
   EXPECT_EQ(b.Total(), 8);
@@ -23,7 +24,7 @@ TEST(BudgetTest, SingleStageModelsTrainForEpochs) {
 }
 
 TEST(BudgetTest, SoftSharingAddsPretrainingOfEachBranch) {
-  const EpochBudget b = BudgetOf(Spec("softquickfcn", 4, 3));
+  const EpochBudget b = BudgetOf(Spec(true, 4, 3));
   EXPECT_EQ(b.pretrain, 3);
   EXPECT_EQ(b.epochs, 4);
   EXPECT_EQ(b.Total(), 7);
@@ -31,13 +32,11 @@ TEST(BudgetTest, SoftSharingAddsPretrainingOfEachBranch) {
 }
 
 TEST(BudgetTest, SoftSharingPretrainsForEpochsWhenPretrainEpochsIsZero) {
-  EXPECT_EQ(BudgetOf(Spec("softquickfcn", 8, 0)).Shown(), "8+8");
+  EXPECT_EQ(BudgetOf(Spec(true, 8, 0)).Shown(), "8+8");
 }
 
 TEST(BudgetTest, UnsetTrainingMeansTheSpecDefaults) {
-  study::Experiment e;
-  e.mutable_model()->set_name("quicknat");
-  EXPECT_EQ(BudgetOf(e).Shown(), "20");  // TrainingSpec.epochs defaults to 20.
+  EXPECT_EQ(BudgetOf(study::Result()).Shown(), "20");  // TrainingSpec.epochs defaults to 20.
 }
 
 }  // namespace

@@ -25,6 +25,13 @@ check_bad empty_dir "$tmp/empty: no trial results" --results="$tmp/empty"
 mkdir -p "$tmp/broken/trials/t1"
 printf 'status: OK\nexperiment { nmae: "x" }\n' >"$tmp/broken/trials/t1/result.textproto"
 check_bad broken_result "$tmp/broken/trials/t1/result.textproto:2:" --results="$tmp/broken"
+# A result from before results recorded their components: this binary links no component code
+# to fill them in.
+mkdir -p "$tmp/older/trials/t1"
+printf 'status: OK\nexperiment { name: "x" model { name: "quicknat" } }\n' \
+  >"$tmp/older/trials/t1/result.textproto"
+check_bad older_result "$tmp/older/trials/t1/result.textproto: written before results recorded their components" \
+  --results="$tmp/older"
 
 # Two trials of one segmenting row.
 for seed in 0 1; do
@@ -33,6 +40,7 @@ for seed in 0 1; do
 status: OK
 trial_id: "nat$seed"
 experiment { name: "QuickNAT" seed: $seed model { name: "quicknat" } }
+components { segments: true classifies: false }
 epoch { epoch: 0 train_loss: 0.9 val_dice: 0.5 task_weight: 1 task_weight: 0 }
 epoch { epoch: 1 train_loss: 0.7 val_dice: 0.6$seed task_weight: 1 task_weight: 0 }
 test { has_segmentation: true dice: 0.8$seed iou: 0.7 hd95: 4.5

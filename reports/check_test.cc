@@ -23,6 +23,8 @@ Result Trial(const std::string& label, const std::string& model, int seed, doubl
   r.mutable_experiment()->set_name(label);
   r.mutable_experiment()->set_seed(seed);
   r.mutable_experiment()->mutable_model()->set_name(model);
+  r.mutable_components()->set_segments(true);
+  r.mutable_components()->set_classifies(model != "quicknat");
   r.mutable_test()->set_has_segmentation(true);
   r.mutable_test()->set_dice(dice);
   r.mutable_test()->set_iou(dice - 0.25);  // HD95 left unset: null in the JSON.

@@ -104,11 +104,11 @@ absl::Status Compare(const std::map<std::string, ImageValue>& base,
 
 }  // namespace
 
-absl::Status AddPairedComparisons(const TrialsOf& trials, const std::string& baseline_model,
+absl::Status AddPairedComparisons(const TrialsOf& trials, const IsBaseline& is_baseline,
                                   PerImage value, Table* table) {
   Row* baseline = nullptr;
   for (Row& row : table->rows) {
-    if (trials(row.label).front()->experiment().model().name() == baseline_model) {
+    if (is_baseline(*trials(row.label).front())) {
       baseline = &row;
       break;
     }

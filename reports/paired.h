@@ -32,10 +32,13 @@ enum class PerImage {
 // A row's successful trials.
 using TrialsOf = std::function<const std::vector<const study::Result*>&(const std::string& label)>;
 
-// Marks the baseline row (the first whose model is `baseline_model`) and fills every other row's
+// Whether a trial's row can be a table's baseline.
+using IsBaseline = std::function<bool(const study::Result&)>;
+
+// Marks the baseline row (the first whose first trial `is_baseline`) and fills every other row's
 // p_value, p_holm, paired_images, paired_patients and difference fields. No baseline row: nothing
 // is compared. Errors name the table and row.
-absl::Status AddPairedComparisons(const TrialsOf& trials, const std::string& baseline_model,
+absl::Status AddPairedComparisons(const TrialsOf& trials, const IsBaseline& is_baseline,
                                   PerImage value, Table* table);
 
 }  // namespace nerve_mtl::reports

@@ -40,6 +40,8 @@ Table ThreeRows() {
   return table;
 }
 
+bool IsQuickNat(const Result& r) { return r.experiment().model().name() == "quicknat"; }
+
 // Baseline 0.5 on every image; "Better" is 0.1, 0.2, 0.3 above it on i1..i3, "Worse" 0.1, 0.05,
 // 0.2 below. Each has three nonzero differences of one sign and no ties: exact Wilcoxon
 // p = 2 * (1/8) = 0.25, and Holm over the two gives 2 * 0.25 = 0.5 for both. Better's mean
@@ -59,7 +61,7 @@ TEST(PairedTest, WilcoxonHolmAndAPatientBootstrapByHand) {
                   [&](const std::string& label) -> const std::vector<const Result*>& {
                     return pointers.at(label);
                   },
-                  "quicknat", PerImage::kDice, &table)
+                  IsQuickNat, PerImage::kDice, &table)
                   .ok());
   EXPECT_EQ(table.baseline, "QuickNAT");
   EXPECT_TRUE(table.rows[0].baseline);
@@ -88,7 +90,7 @@ TEST(PairedTest, OnePatientGivesTheMeanButNoInterval) {
                   [&](const std::string& label) -> const std::vector<const Result*>& {
                     return label == "QuickNAT" ? base_trials : my_trials;
                   },
-                  "quicknat", PerImage::kDice, &table)
+                  IsQuickNat, PerImage::kDice, &table)
                   .ok());
   EXPECT_NEAR(table.rows[1].difference, 0.2, 1e-12);
   EXPECT_EQ(table.rows[1].paired_patients, 1);
@@ -106,7 +108,7 @@ TEST(PairedTest, ResultsWithoutPatientsGetTheTestButNoInterval) {
                   [&](const std::string& label) -> const std::vector<const Result*>& {
                     return label == "QuickNAT" ? base_trials : my_trials;
                   },
-                  "quicknat", PerImage::kDice, &table)
+                  IsQuickNat, PerImage::kDice, &table)
                   .ok());
   EXPECT_DOUBLE_EQ(table.rows[1].p_value, 0.25);
   EXPECT_DOUBLE_EQ(table.rows[1].p_holm, 0.25);  // One comparison: nothing to correct.

@@ -74,19 +74,20 @@ std::string LearningRateRule(const Result& r) {
       absl::StrCat(t.amsgrad() ? "Adam (amsgrad)" : "Adam", ", lr ", Number(t.learning_rate()),
                    ", weight decay ", Number(t.weight_decay()), ", StepLR x", Number(t.lr_gamma()),
                    " every ", t.lr_step_epochs(), " epochs");
-  // Parameter groups with their own rate (study/trainer.cc, the optimiser's groups).
-  if (e.model().name() == "softquickfcn") {
-    absl::StrAppend(&rule, "; cross-stitch alpha lr ",
-                    Number(e.model().cross_stitch_learning_rate()), " (absolute)");
-  }
-  const Tasks tasks = TasksOf(r);
-  const bool multitask = tasks.segments && tasks.classifies;
-  if (multitask && e.loss().strategy() == "uncertainty") {
-    absl::StrAppend(&rule, "; log variances lr ", Number(t.learning_rate()), " x ",
-                    Number(e.loss().uncertainty().lr_multiplier()));
-  }
-  if (multitask && e.loss().strategy() == "gradnorm") {
-    absl::StrAppend(&rule, "; GradNorm task weights lr ", Number(e.loss().gradnorm().weight_lr()));
+  // Parameters with a rate of their own (the trial's recorded components).
+  using Rate = study::Components::LearningRate;
+  for (const Rate& rate : r.components().learning_rate()) {
+    absl::StrAppend(&rule, "; ", rate.what(), " lr ");
+    switch (rate.kind()) {
+      case Rate::ABSOLUTE:
+        absl::StrAppend(&rule, Number(rate.value()), " (absolute)");
+        break;
+      case Rate::MULTIPLE_OF_BASE:
+        absl::StrAppend(&rule, Number(t.learning_rate()), " x ", Number(rate.value()));
+        break;
+      default:
+        absl::StrAppend(&rule, Number(rate.value()));
+    }
   }
   return rule;
 }
@@ -143,7 +144,7 @@ Protocol DescribeProtocol(const std::vector<Result>& results,
   for (const RowSpec& row : RowSpecs(results, labels)) {
     Add(CheckpointRule(*row.trial), row.label, &p.checkpoint);
     Add(LearningRateRule(*row.trial), row.label, &p.learning_rate);
-    const EpochBudget budget = BudgetOf(row.trial->experiment());
+    const EpochBudget budget = BudgetOf(*row.trial);
     const size_t before = p.budget.size();
     Add(budget.Shown(), row.label, &p.budget);
     if (p.budget.size() > before) p.budget_totals.push_back(budget.Total());

@@ -12,6 +12,14 @@ namespace {
 
 using study::Result;
 
+void AddRate(const std::string& what, study::Components::LearningRate::Kind kind, double value,
+             Result* r) {
+  study::Components::LearningRate* rate = r->mutable_components()->add_learning_rate();
+  rate->set_what(what);
+  rate->set_kind(kind);
+  rate->set_value(value);
+}
+
 Result NatTrial() {
   Result r;
   r.set_status(Result::OK);
@@ -43,6 +51,13 @@ Result SoftTrial(int pretrain, int epochs) {
   t->set_early_stopping_patience(3);
   r.mutable_test()->set_has_segmentation(true);
   r.mutable_test()->set_has_classification(true);
+  // As study/components.cc records soft sharing: branches pretrained, alphas at 0.01 absolute.
+  study::Components* c = r.mutable_components();
+  c->set_segments(true);
+  c->set_classifies(true);
+  c->set_cross_stitch(true);
+  c->set_pretrains(true);
+  AddRate("cross-stitch alpha", study::Components::LearningRate::ABSOLUTE, 0.01, &r);
   return r;
 }
 
@@ -103,6 +118,20 @@ TEST(ProtocolTest, UnequalBudgetsAreFlagged) {
   const std::string md = ProtocolSection(p).markdown;
   EXPECT_NE(md.find("use): **UNEQUAL across rows**"), std::string::npos) << md;
   EXPECT_NE(md.find("  - 8+8 (16 in all): SoftQuickFCN / linear\n"), std::string::npos) << md;
+}
+
+// Each kind of own rate as the protocol states it: absolute, a multiple of the base rate (0.005),
+// a rule's own step size.
+TEST(ProtocolTest, OwnLearningRatesOfEachKind) {
+  Result r = SoftTrial(4, 4);
+  AddRate("log variances", study::Components::LearningRate::MULTIPLE_OF_BASE, 10, &r);
+  AddRate("GradNorm task weights", study::Components::LearningRate::OWN_RULE, 0.025, &r);
+  const Protocol p = DescribeProtocol({r}, {"SoftQuickFCN / linear"});
+  ASSERT_EQ(p.learning_rate.size(), 1u);
+  EXPECT_EQ(p.learning_rate[0].text,
+            "Adam (amsgrad), lr 0.005, weight decay 0, StepLR x0.1 every 50 epochs; "
+            "cross-stitch alpha lr 0.01 (absolute); log variances lr 0.005 x 10; "
+            "GradNorm task weights lr 0.025");
 }
 
 TEST(ProtocolTest, SharedRulesNameEveryRow) {

@@ -12,7 +12,8 @@ namespace nerve_mtl::reports {
 
 namespace fs = std::filesystem;
 
-absl::StatusOr<std::vector<study::Result>> ReadResults(const std::string& results_dir) {
+absl::StatusOr<std::vector<study::Result>> ReadResults(const std::string& results_dir,
+                                                        const CompleteResult& complete) {
   std::error_code error;
   if (!fs::is_directory(results_dir, error)) {
     return absl::NotFoundError(absl::StrCat(results_dir, ": no such directory"));
@@ -26,6 +27,14 @@ absl::StatusOr<std::vector<study::Result>> ReadResults(const std::string& result
       study::Result result;
       if (absl::Status s = ReadTextProtoFile(file.string(), &result); !s.ok()) return s;
       if (result.trial_id().empty()) result.set_trial_id(it->path().filename().string());
+      if (!result.has_components()) {
+        absl::Status s = complete ? complete(&result)
+                                  : absl::FailedPreconditionError(
+                                        "written before results recorded their components; "
+                                        "make the tables with the study's own binary "
+                                        "(bazel run //study:...), which fills them in");
+        if (!s.ok()) return absl::Status(s.code(), absl::StrCat(file.string(), ": ", s.message()));
+      }
       results.push_back(std::move(result));
     }
     if (error) return absl::UnavailableError(absl::StrCat(trials.string(), ": ", error.message()));

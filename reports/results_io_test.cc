@@ -24,12 +24,13 @@ fs::path TestDir(const std::string& name) {
 }
 
 void WriteTrial(const fs::path& results, const std::string& dir_name, const std::string& label,
-                int seed, const std::string& trial_id) {
+                int seed, const std::string& trial_id, bool with_components = true) {
   study::Result r;
   r.set_status(study::Result::OK);
   r.set_trial_id(trial_id);
   r.mutable_experiment()->set_name(label);
   r.mutable_experiment()->set_seed(seed);
+  if (with_components) r.mutable_components()->set_segments(true);
   std::string text;
   ASSERT_TRUE(google::protobuf::TextFormat::PrintToString(r, &text));
   fs::create_directories(results / "trials" / dir_name);
@@ -79,6 +80,31 @@ TEST(ReadResultsTest, MissingOrEmptyDirectoryIsNotFoundNamingIt) {
   ASSERT_FALSE(results.ok());
   EXPECT_EQ(results.status().code(), absl::StatusCode::kNotFound);
   EXPECT_TRUE(absl::StrContains(results.status().message(), empty.string())) << results.status();
+}
+
+// A result from before results recorded their components: refused, naming the file, unless the
+// caller (a study binary) completes it.
+TEST(ReadResultsTest, OlderResultsNeedCompleting) {
+  const fs::path dir = TestDir("older");
+  WriteTrial(dir, "new", "a", 0, "new");
+  WriteTrial(dir, "old", "b", 0, "old", /*with_components=*/false);
+  absl::StatusOr<std::vector<study::Result>> results = ReadResults(dir.string());
+  ASSERT_FALSE(results.ok());
+  EXPECT_EQ(results.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(absl::StrContains(results.status().message(),
+                                (dir / "trials" / "old" / "result.textproto").string() +
+                                    ": written before results recorded their components"))
+      << results.status();
+  int completed = 0;
+  results = ReadResults(dir.string(), [&](study::Result* r) {
+    ++completed;
+    r->mutable_components()->set_classifies(true);
+    return absl::OkStatus();
+  });
+  ASSERT_TRUE(results.ok()) << results.status();
+  EXPECT_EQ(completed, 1);
+  EXPECT_TRUE((*results)[1].components().classifies());
+  EXPECT_FALSE((*results)[0].components().classifies());
 }
 
 }  // namespace

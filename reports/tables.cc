@@ -109,7 +109,7 @@ Table MakeTable(std::string name, std::string title, std::vector<Column> columns
     row.label = label;
     row.failed = static_cast<int>(group.failed.size());
     for (const Result* r : group.ok) row.seeds.push_back(r->experiment().seed());
-    row.budget = BudgetOf(group.ok.front()->experiment());
+    row.budget = BudgetOf(*group.ok.front());
     for (const Column& column : table.columns) {
       row.cells.push_back(MakeCell(group.ok, column.metric));
     }
@@ -224,15 +224,19 @@ absl::StatusOr<Report> BuildReport(const std::vector<Result>& results,
   const TrialsOf trials = [&](const std::string& label) -> const std::vector<const Result*>& {
     return groups.at(label).ok;
   };
-  absl::Status s = AddPairedComparisons(trials, options.segmentation_baseline_model,
-                                        PerImage::kDice, &segmentation);
+  absl::Status s = AddPairedComparisons(
+      trials,
+      [&](const Result& r) {
+        return options.paired_tests && r.components().segments() && !r.components().classifies();
+      },
+      PerImage::kDice, &segmentation);
   if (!s.ok()) return s;
   segmentation.note = absl::StrCat(
       "Test Dice, IoU and HD95 (pixels, lower is better; mean over the images where it is "
       "defined), mean ± std over ",
       over, ".",
       segmentation.baseline.empty()
-          ? absl::StrCat(" No ", options.segmentation_baseline_model, " row: no paired test.")
+          ? " No segmentation-only row: no paired test."
           : absl::StrCat(" p: two-sided Wilcoxon signed-rank test of the per-image test Dice "
                          "(mean over seeds per image) against ",
                          segmentation.baseline, PairedNote()));
@@ -246,13 +250,17 @@ absl::StatusOr<Report> BuildReport(const std::vector<Result>& results,
            [](const Result& r) { return Get(r.test().has_macro_f1(), r.test().macro_f1()); }},
       },
       labels, groups, Classifies);
-  s = AddPairedComparisons(trials, options.classification_baseline_model, PerImage::kCorrect,
-                           &classification);
+  s = AddPairedComparisons(
+      trials,
+      [&](const Result& r) {
+        return options.paired_tests && r.components().classifies() && !r.components().segments();
+      },
+      PerImage::kCorrect, &classification);
   if (!s.ok()) return s;
   classification.note = absl::StrCat(
       "Test accuracy and macro-F1, mean ± std over ", over, ".",
       classification.baseline.empty()
-          ? absl::StrCat(" No ", options.classification_baseline_model, " row: no paired test.")
+          ? " No classification-only row: no paired test."
           : absl::StrCat(" p: two-sided Wilcoxon signed-rank test of per-image correctness "
                          "(1 or 0, mean over seeds per image) against ",
                          classification.baseline, PairedNote()));

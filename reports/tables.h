@@ -128,9 +128,10 @@ struct Report {
 struct ReportOptions {
   // Row labels in the wanted order; labels not in it follow, sorted. Unknown labels are ignored.
   std::vector<std::string> order;
-  // Model.name of the paired tests' baselines; the first such row in row order is the baseline.
-  std::string segmentation_baseline_model = "quicknat";
-  std::string classification_baseline_model = "resultnet";
+  // Paired tests against each table's baseline: the first row in row order of a single-task
+  // network of the table's task (the segmentation-only network in the segmentation table, the
+  // classification-only one in the classification table).
+  bool paired_tests = true;
 };
 
 // The distinct row labels of `results` in report order (see ReportOptions::order).

@@ -25,6 +25,7 @@ Result Trial(const std::string& label, const std::string& model, int pretrain, i
   r.mutable_experiment()->mutable_model()->set_name(model);
   r.mutable_experiment()->mutable_training()->set_epochs(epochs);
   r.mutable_experiment()->mutable_training()->set_pretrain_epochs(pretrain);
+  r.mutable_components()->set_pretrains(model == "softquickfcn");
   r.mutable_test()->set_has_segmentation(true);
   r.mutable_test()->set_dice(dice);
   r.set_parameters(100);
@@ -35,7 +36,7 @@ class BudgetColumnTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ReportOptions options;
-    options.segmentation_baseline_model = "none";  // No paired test: a narrower table.
+    options.paired_tests = false;  // A narrower table.
     absl::StatusOr<Report> report = BuildReport(
         {Trial("QuickNAT", "quicknat", 0, 8, 0.5), Trial("Soft", "softquickfcn", 4, 4, 0.75)},
         options);

@@ -38,6 +38,9 @@ Result Trial(const std::string& label, const std::string& model, int seed) {
   r.mutable_experiment()->set_name(label);
   r.mutable_experiment()->set_seed(seed);
   r.mutable_experiment()->mutable_model()->set_name(model);
+  // As study/components.cc records the three networks used here.
+  r.mutable_components()->set_segments(model != "resultnet");
+  r.mutable_components()->set_classifies(model != "quicknat");
   study::Environment* e = r.mutable_environment();
   e->set_git_revision(seed == 2 ? "def456" : "abc123");
   e->set_libtorch_version("2.0.1");

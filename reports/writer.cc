@@ -136,7 +136,7 @@ absl::StatusOr<bool> RunReportJob(ReportJob options) {
         "--cross_platform_seed_spreads must be >= 0, got ", options.cross_platform_seed_spreads));
   }
   if (options.out.empty()) options.out = (fs::path(options.results) / "report").string();
-  absl::StatusOr<std::vector<study::Result>> results = ReadResults(options.results);
+  absl::StatusOr<std::vector<study::Result>> results = ReadResults(options.results, options.complete);
   if (!results.ok()) return results.status();
   ReportOptions report_options;
   report_options.order = options.order;

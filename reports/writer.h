@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "reports/results_io.h"
 
 namespace nerve_mtl::reports {
 
@@ -22,6 +23,8 @@ struct ReportJob {
   // The original study's configuration (reports/original.h), for the report's "Deviations from
   // the original" section; empty: the section is left out.
   std::string original;
+  // Fills in what older result files lack (ReadResults).
+  CompleteResult complete;
 };
 
 // Builds the tables (and plots) from the results and writes them atomically into job.out, or

@@ -51,6 +51,8 @@ std::vector<Baseline> TrivialBaselines(const Experiment& experiment, bool segmen
       Result& result = b.results.emplace_back();
       result.set_status(Result::OK);
       *result.mutable_experiment() = experiment;
+      result.mutable_components()->set_segments(segments);
+      result.mutable_components()->set_classifies(classifies);
       *result.mutable_val() = Evaluate(dataset, split.val, mask, label);
       *result.mutable_test() = Evaluate(dataset, split.test, mask, label);
       baselines.push_back(std::move(b));

@@ -13,6 +13,7 @@
 #include "absl/flags/usage.h"
 #include "common/cli.h"
 #include "reports/writer.h"
+#include "study/components.h"
 #include "study/merge_shards.h"
 
 ABSL_FLAG(std::string, into, "", "Results directory to merge into (may be a shard directory)");
@@ -46,6 +47,7 @@ int main(int argc, char** argv) {
     report.results = into;
     report.out = nerve_mtl::ResolveUserPath(absl::GetFlag(FLAGS_report));
     report.order = outcome->order;
+    report.complete = nerve_mtl::study::RecordComponents;
     report.plots = absl::GetFlag(FLAGS_plots);
     if (!absl::GetFlag(FLAGS_original).empty()) {
       report.original = nerve_mtl::ResolveUserPath(absl::GetFlag(FLAGS_original));

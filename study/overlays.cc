@@ -68,14 +68,14 @@ absl::StatusOr<int> WriteDisagreementOverlays(const std::string& results_dir,
   std::map<Key, std::pair<const Result*, const Result*>> pairs;
   for (const Result& r : results) {
     if (r.status() != Result::OK) continue;
-    const std::string& model = r.experiment().model().name();
     const std::string& name = r.experiment().name();
     const size_t slash = name.find(" / ");
     auto& pair = pairs[{r.experiment().loss().strategy(), r.experiment().seed(),
                         r.experiment().data().split().SerializeAsString(),
                         slash == std::string::npos ? "" : name.substr(slash + 3)}];
-    if (model == "quickfcn") pair.first = &r;
-    if (model == "softquickfcn") pair.second = &r;
+    // Hard sharing reads one shared representation; soft sharing mixes two by cross-stitch.
+    if (r.components().shared_representation()) pair.first = &r;
+    if (r.components().cross_stitch()) pair.second = &r;
   }
   int written = 0;
   std::map<std::string, bool> done;  // One trial pair per strategy: the smallest seed and fold.

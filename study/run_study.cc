@@ -33,6 +33,7 @@
 #include "common/threads.h"
 #include "reports/results_io.h"
 #include "reports/writer.h"
+#include "study/components.h"
 #include "study/dry_run.h"
 #include "study/grid.h"
 #include "study/overlays.h"
@@ -183,6 +184,7 @@ absl::StatusOr<int> Work(Job& job) {
   }
 
   reports::ReportJob report;
+  report.complete = RecordComponents;
   report.results = job.results;
   report.order = Labels(job.plan.trials);
   report.plots = absl::GetFlag(FLAGS_plots);
@@ -200,7 +202,7 @@ absl::StatusOr<int> Work(Job& job) {
   absl::StatusOr<bool> clean = reports::RunReportJob(report);
   if (!clean.ok()) return clean.status();
 
-  absl::StatusOr<std::vector<Result>> all = reports::ReadResults(job.results);
+  absl::StatusOr<std::vector<Result>> all = reports::ReadResults(job.results, RecordComponents);
   if (!all.ok()) return all.status();
   if (!job.check) {
     // Rendered into a private folder, then moved into place (common/files.h).

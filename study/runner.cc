@@ -14,6 +14,7 @@
 #include "common/progress.h"
 #include "common/textproto.h"
 #include "google/protobuf/text_format.h"
+#include "study/components.h"
 #include "study/grid.h"
 #include "study/preflight.h"
 #include "trial/result.pb.h"
@@ -64,6 +65,19 @@ absl::StatusOr<bool> Reuse(const std::vector<std::string>& from, const std::stri
     return true;
   }
   return false;
+}
+
+// A trial that ended without a result of its own: recorded, not fatal, so the grid goes on and
+// the tables show the failure.
+absl::StatusOr<Result> FailedResult(const std::string& id, const Experiment& experiment,
+                                    const std::string& failure) {
+  Result result;
+  result.set_status(Result::FAILED);
+  result.set_failure(failure);
+  result.set_trial_id(id);
+  *result.mutable_experiment() = ResolveExperiment(experiment);
+  if (absl::Status s = RecordComponents(&result); !s.ok()) return s;
+  return result;
 }
 
 // The last non-empty line of a child's log, shortened: why it ended, usually.
@@ -156,13 +170,14 @@ class ChildTrials {
                                                "): its process was ", DescribeExit(end->status),
                                                "; rerun to resume"));
     } else {
-      // A crash is a failed trial, as a failure in this process would be; the grid goes on.
-      result.set_status(Result::FAILED);
+      // A crash is a failed trial, as a failure in this process would be.
       const std::string last = LastLine(running.log);
-      result.set_failure(absl::StrCat("its process ", DescribeExit(end->status),
-                                      " without a result", last.empty() ? "" : ": ", last));
-      result.set_trial_id(trial.id);
-      *result.mutable_experiment() = ResolveExperiment(trial.experiment);
+      absl::StatusOr<Result> failed = FailedResult(
+          trial.id, trial.experiment,
+          absl::StrCat("its process ", DescribeExit(end->status), " without a result",
+                       last.empty() ? "" : ": ", last));
+      if (!failed.ok()) return failed.status();
+      result = *std::move(failed);
       if (absl::Status s = WriteResult(dir.string(), result); !s.ok()) return s;
     }
     const double seconds = Now() - running.start;
@@ -210,13 +225,8 @@ absl::StatusOr<Result> TrainAndRecord(const Experiment& experiment, const RunOpt
   absl::StatusOr<Result> result = TrainExperiment(experiment, train);
   if (!result.ok()) {
     if (result.status().code() == absl::StatusCode::kCancelled) return result.status();
-    // Recorded, not fatal: the grid goes on and the tables show the failure.
-    Result failed;
-    failed.set_status(Result::FAILED);
-    failed.set_failure(std::string(result.status().message()));
-    failed.set_trial_id(id);
-    *failed.mutable_experiment() = ResolveExperiment(experiment);
-    result = failed;
+    result = FailedResult(id, experiment, std::string(result.status().message()));
+    if (!result.ok()) return result.status();
   } else if (options.jobs > 1) {
     result->mutable_environment()->set_jobs(options.jobs);
   }

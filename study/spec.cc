@@ -4,6 +4,7 @@
 #include "common/proto_util.h"
 #include "common/textproto.h"
 #include "data/load.h"
+#include "models/model.h"
 
 namespace nerve_mtl::study {
 
@@ -34,19 +35,19 @@ absl::Status ValidateExperiment(const Experiment& experiment) {
   }
   const models::ModelSpec& m = experiment.model();
   if (m.name().empty()) return absl::InvalidArgumentError("model.name is required");
-  const bool soft = m.name() == "softquickfcn";
+  absl::StatusOr<models::ModelTraits> traits = models::TraitsOf(m.name());
+  if (!traits.ok()) return traits.status();
   // A default spelled out is not an option given: a resolved spec spells out every field
   // (docs/DESIGN.md, "Options true to the original").
   auto given = [&m](const char* field) {
     return DiffersFromDefault(m, m.GetDescriptor()->FindFieldByName(field));
   };
-  if (!soft && (given("cross_stitch_init") || given("cross_stitch_self_weight") ||
-                given("cross_stitch_learning_rate"))) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "model.cross_stitch_*: cross-stitch units exist only in softquickfcn, not in '",
-        m.name(), "'"));
+  if (!traits->cross_stitch && (given("cross_stitch_init") || given("cross_stitch_self_weight") ||
+                                given("cross_stitch_learning_rate"))) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("model.cross_stitch_*: model '", m.name(), "' has no cross-stitch units"));
   }
-  const bool classifies = m.name() != "quicknat";
+  const bool classifies = traits->classifies;
   if (classifies && m.has_classification_classes() && m.classification_classes() < 2) {
     return absl::InvalidArgumentError(absl::StrCat(
         "model.classification_classes must be >= 2 for a classifying model, got ",
@@ -54,7 +55,7 @@ absl::Status ValidateExperiment(const Experiment& experiment) {
   }
   if (!classifies && experiment.loss().cross_entropy().class_weights_size() > 0) {
     return absl::InvalidArgumentError(
-        "loss.cross_entropy.class_weights: quicknat does not classify");
+        absl::StrCat("loss.cross_entropy.class_weights: '", m.name(), "' does not classify"));
   }
   return absl::OkStatus();
 }

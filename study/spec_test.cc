@@ -49,8 +49,8 @@ TEST(SpecTest, ContradictionsAreRefused) {
   const std::string cross = Write("cross.textproto",
                                   "model { name: \"quickfcn\" cross_stitch_self_weight: 0.8 }\n");
   EXPECT_THAT(LoadExperiment(cross, {}).status().message(),
-              HasSubstr("cross.textproto: model.cross_stitch_*: cross-stitch units exist only in "
-                        "softquickfcn"));
+              HasSubstr("cross.textproto: model.cross_stitch_*: model 'quickfcn' has no "
+                        "cross-stitch units"));
   const std::string classes = Write("classes.textproto",
                                     "model { name: \"resultnet\" classification_classes: 1 }\n");
   EXPECT_THAT(LoadExperiment(classes, {}).status().message(),

@@ -11,17 +11,6 @@
 namespace nerve_mtl::study {
 namespace {
 
-struct ModelSpecTasks {
-  bool segments;
-  bool classifies;
-};
-
-// From the model name, so that failed trials (no metrics) are judged by what they should do.
-ModelSpecTasks Tasks(const Result& result) {
-  const std::string& model = result.experiment().model().name();
-  return {model != "resultnet" && model != "quickclassifier", model != "quicknat"};
-}
-
 enum class Lookup { kValue, kNotApplicable, kUnknown };
 
 // The metric's value in a result; kNotApplicable when the model lacks the metric's task.
@@ -37,10 +26,12 @@ Lookup Find(const Result& result, const std::string& metric, double* value) {
       {"dice_correct", &SplitMetrics::dice_correct}};
   auto it = kMetrics.find(name);
   if (it == kMetrics.end()) return Lookup::kUnknown;
-  const ModelSpecTasks tasks = Tasks(result);
+  // From the recorded components, so that failed trials (no metrics) are judged by what they
+  // should do.
+  const Components& tasks = result.components();
   const bool segmentation = name == "dice" || name == "iou" || name == "dice_correct";
   const bool classification = name == "accuracy" || name == "macro_f1" || name == "dice_correct";
-  if ((segmentation && !tasks.segments) || (classification && !tasks.classifies)) {
+  if ((segmentation && !tasks.segments()) || (classification && !tasks.classifies())) {
     return Lookup::kNotApplicable;
   }
   *value = (m.*(it->second))();

@@ -16,6 +16,9 @@ Result Make(const std::string& label, double dice, Result::Status status = Resul
   r.set_status(status);
   r.mutable_experiment()->set_name(label);
   r.mutable_experiment()->mutable_model()->set_name(model);
+  // As study/components.cc records the two networks these tests use.
+  r.mutable_components()->set_segments(model == "quicknat");
+  r.mutable_components()->set_classifies(model == "resultnet");
   r.mutable_test()->set_dice(dice);
   return r;
 }

@@ -18,6 +18,7 @@
 #include "optim/adam.h"
 #include "tensorboard/event_writer.h"
 #include "study/checkpoint_rule.h"
+#include "study/components.h"
 #include "study/environment.h"
 #include "study/pretraining.h"
 #include "study/split_metrics.h"
@@ -127,6 +128,7 @@ absl::StatusOr<Result> FinalResult(const TrialSetup& trial, const TrialFiles& fi
   Result result = progress;
   result.set_status(Result::OK);
   *result.mutable_experiment() = trial.resolved;
+  if (absl::Status s = RecordComponents(&result); !s.ok()) return s;
   *result.mutable_val() = evaluate(data.split.val);
   *result.mutable_test() = evaluate(data.split.test);
   if (rule.separate_classification) {
