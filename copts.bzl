@@ -14,6 +14,11 @@ NERVE_COPTS = [
 # the committed tables hold in both builds, and the CMake build is -O3 already.
 NERVE_DETERMINISTIC_FP_COPTS = NERVE_COPTS + ["-O2", "-ffp-contract=off"]
 
+# For hand-written elementwise kernels at the baseline instruction set (models/prelu.cc): optimised
+# in every compilation mode, so the compiler vectorises them as LibTorch's own kernels are,
+# computing exactly the roundings written.
+NERVE_ELEMENTWISE_KERNEL_COPTS = NERVE_COPTS + ["-O3", "-ffp-contract=off"]
+
 # For hand-written AVX2 + FMA elementwise kernels (optim/), which callers choose at run time by
 # CPU feature: optimised in every compilation mode (LibTorch's own kernels always are, and
 # fastbuild's -O0 would make ours the slow part), computing exactly the roundings written, since

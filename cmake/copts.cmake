@@ -2,5 +2,6 @@
 # The compiler flag lists for nerve-mtl's own targets (a target's COPTS names one).
 set(NERVE_COPTS -Wall -Wextra -Werror)
 set(NERVE_DETERMINISTIC_FP_COPTS -Wall -Wextra -Werror -O2 -ffp-contract=off)
+set(NERVE_ELEMENTWISE_KERNEL_COPTS -Wall -Wextra -Werror -O3 -ffp-contract=off)
 set(NERVE_AVX2_KERNEL_COPTS -Wall -Wextra -Werror -O3 -ffp-contract=off -mavx2 -mfma)
-set(NERVE_COPTS_LISTS NERVE_COPTS NERVE_DETERMINISTIC_FP_COPTS NERVE_AVX2_KERNEL_COPTS)
+set(NERVE_COPTS_LISTS NERVE_COPTS NERVE_DETERMINISTIC_FP_COPTS NERVE_ELEMENTWISE_KERNEL_COPTS NERVE_AVX2_KERNEL_COPTS)

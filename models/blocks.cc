@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "models/prelu.h"
 
 namespace nerve_mtl::models {
 namespace {
@@ -81,11 +82,12 @@ void DenseBlockImpl::reset() {
 }
 
 torch::Tensor DenseBlockImpl::forward(const torch::Tensor& x) {
-  const torch::Tensor o1 = conv1_(prelu_(norm1_.forward(x)));
+  const torch::Tensor& a = prelu_->weight;
+  const torch::Tensor o1 = conv1_(SharedSlopePrelu(norm1_.forward(x), a));
   const torch::Tensor c1 = torch::cat({x, o1}, 1);
-  const torch::Tensor o2 = conv2_(prelu_(norm2_.forward(c1)));
+  const torch::Tensor o2 = conv2_(SharedSlopePrelu(norm2_.forward(c1), a));
   const torch::Tensor c2 = torch::cat({x, o1, o2}, 1);
-  torch::Tensor out = conv3_(prelu_(norm3_.forward(c2)));
+  torch::Tensor out = conv3_(SharedSlopePrelu(norm3_.forward(c2), a));
   if (csse_) out = csse_(out);
   return out;
 }
@@ -232,7 +234,7 @@ void ClassificationHeadImpl::reset() {
 }
 
 torch::Tensor ClassificationHeadImpl::forward(const torch::Tensor& x) {
-  if (hidden_) return output_(prelu_(hidden_(x.flatten(1))));
+  if (hidden_) return output_(SharedSlopePrelu(hidden_(x.flatten(1)), prelu_->weight));
   return output_(x.mean({2, 3}));
 }
 
