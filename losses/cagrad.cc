@@ -6,7 +6,6 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "losses/weighted_sum.h"
 
 namespace nerve_mtl::losses {
 namespace {
@@ -107,17 +106,11 @@ void CagradStrategy::StartEpoch(int /*epoch*/, int /*total_epochs*/) { mean_.Sta
 
 double CagradStrategy::Backward(const std::vector<at::Tensor>& task_losses,
                                 const BackwardContext& context) {
-  CheckTaskLosses(task_losses);
-  const std::vector<double> ones(kNumTasks, 1.0);
-  const std::vector<at::Tensor> shared = TrainableSharedParameters(context);
-  if (shared.empty()) {
-    mean_.Add(ones);
-    return BackwardWeightedSum(task_losses, ones);
-  }
-  const std::vector<at::Tensor> gradients = FlatTaskGradients(task_losses, shared);
-  const std::vector<double> weights = CagradWeights(gradients[0], gradients[1], c_);
-  mean_.Add(weights);
-  return BackwardCombined(task_losses, shared, gradients, weights, ones);
+  PairCombination combination;
+  combination.weights = [this](const at::Tensor& g1, const at::Tensor& g2) {
+    return CagradWeights(g1, g2, c_);
+  };
+  return BackwardPair(task_losses, context, combination, &mean_).combined;
 }
 
 namespace {

@@ -4,8 +4,6 @@
 
 #include <cmath>
 
-#include "losses/weighted_sum.h"
-
 namespace nerve_mtl::losses {
 
 std::vector<double> ImtlGWeights(const PairGeometry& geometry) {
@@ -31,17 +29,11 @@ void ImtlGStrategy::StartEpoch(int /*epoch*/, int /*total_epochs*/) { mean_.Star
 
 double ImtlGStrategy::Backward(const std::vector<at::Tensor>& task_losses,
                                const BackwardContext& context) {
-  CheckTaskLosses(task_losses);
-  const std::vector<double> ones(kNumTasks, 1.0);
-  const std::vector<at::Tensor> shared = TrainableSharedParameters(context);
-  if (shared.empty()) {
-    mean_.Add(ones);
-    return BackwardWeightedSum(task_losses, ones);
-  }
-  const std::vector<at::Tensor> gradients = FlatTaskGradients(task_losses, shared);
-  const std::vector<double> alpha = ImtlGWeights(gradients[0], gradients[1]);
-  mean_.Add(alpha);
-  return BackwardCombined(task_losses, shared, gradients, alpha, ones);
+  PairCombination combination;
+  combination.weights = [](const at::Tensor& g1, const at::Tensor& g2) {
+    return ImtlGWeights(g1, g2);
+  };
+  return BackwardPair(task_losses, context, combination, &mean_).combined;
 }
 
 namespace {

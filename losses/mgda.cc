@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -81,26 +82,25 @@ double MgdaStrategy::Backward(const std::vector<at::Tensor>& task_losses,
   CheckTaskLosses(task_losses);
   std::vector<double> losses(kNumTasks);
   for (int i = 0; i < kNumTasks; ++i) losses[i] = task_losses[i].item<double>();
-  const std::vector<at::Tensor> shared = TrainableSharedParameters(context);
-  double combined;
+  PairCombination combination;
+  combination.weights = [this, &losses](const at::Tensor& g1, const at::Tensor& g2) {
+    return MgdaWeights(g1, g2, losses, options_.normalization());
+  };
   if (options_.upper_bound()) {
     TORCH_CHECK(!context.shared_representation.empty(),
                 "MGDA-UB needs the model's shared representation; the trainer refuses models "
                 "without one");
     const std::vector<at::Tensor> gradients =
         FlatTaskGradients(task_losses, context.shared_representation);
-    last_weights_ = MgdaWeights(gradients[0], gradients[1], losses, options_.normalization());
-    combined = BackwardWeightedSum(task_losses, last_weights_);
-  } else if (shared.empty()) {
-    last_weights_ = {0.5, 0.5};
-    combined = BackwardWeightedSum(task_losses, last_weights_);
-  } else {
-    const std::vector<at::Tensor> gradients = FlatTaskGradients(task_losses, shared);
-    last_weights_ = MgdaWeights(gradients[0], gradients[1], losses, options_.normalization());
-    combined = BackwardCombined(task_losses, shared, gradients, last_weights_, last_weights_);
+    last_weights_ = combination.weights(gradients[0], gradients[1]);
+    mean_.Add(last_weights_);
+    return BackwardWeightedSum(task_losses, last_weights_);
   }
-  mean_.Add(last_weights_);
-  return combined;
+  combination.loss_weights = PairCombination::LossWeights::kLambda;
+  combination.unshared_weights = {0.5, 0.5};
+  PairStep step = BackwardPair(task_losses, context, combination, &mean_);
+  last_weights_ = std::move(step.weights);
+  return step.combined;
 }
 
 namespace {

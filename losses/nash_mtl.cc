@@ -6,7 +6,6 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "losses/weighted_sum.h"
 
 namespace nerve_mtl::losses {
 
@@ -44,25 +43,13 @@ void NashMtlStrategy::StartEpoch(int /*epoch*/, int /*total_epochs*/) { mean_.St
 
 double NashMtlStrategy::Backward(const std::vector<at::Tensor>& task_losses,
                                  const BackwardContext& context) {
-  CheckTaskLosses(task_losses);
-  const std::vector<at::Tensor> shared = TrainableSharedParameters(context);
-  if (shared.empty()) {
-    const std::vector<double> ones(kNumTasks, 1.0);
-    mean_.Add(ones);
-    return BackwardWeightedSum(task_losses, ones);
-  }
-  const std::vector<at::Tensor> gradients = FlatTaskGradients(task_losses, shared);
-  const std::vector<double> alpha = NashMtlWeights(gradients[0], gradients[1]);
-  mean_.Add(alpha);
-  std::vector<double> shared_weights = alpha;
-  if (max_norm_ > 0.0) {
-    const double norm = Combine(gradients, alpha).norm().item<double>();
-    const double scale = max_norm_ / (norm + 1e-6);
-    if (scale < 1.0) {
-      for (double& w : shared_weights) w *= scale;
-    }
-  }
-  return BackwardCombined(task_losses, shared, gradients, shared_weights, alpha);
+  PairCombination combination;
+  combination.weights = [](const at::Tensor& g1, const at::Tensor& g2) {
+    return NashMtlWeights(g1, g2);
+  };
+  combination.loss_weights = PairCombination::LossWeights::kLambda;
+  combination.max_norm = max_norm_;
+  return BackwardPair(task_losses, context, combination, &mean_).combined;
 }
 
 namespace {

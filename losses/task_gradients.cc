@@ -129,4 +129,34 @@ std::vector<double> EpochMeanWeights::Mean() const {
   return mean;
 }
 
+PairStep BackwardPair(const std::vector<at::Tensor>& task_losses, const BackwardContext& context,
+                      const PairCombination& combination, EpochMeanWeights* mean) {
+  CheckTaskLosses(task_losses);
+  PairStep step;
+  const std::vector<at::Tensor> shared = TrainableSharedParameters(context);
+  if (shared.empty()) {
+    step.weights = combination.unshared_weights;
+    mean->Add(step.weights);
+    step.combined = BackwardWeightedSum(task_losses, step.weights);
+    return step;
+  }
+  const std::vector<at::Tensor> gradients = FlatTaskGradients(task_losses, shared);
+  step.weights = combination.weights(gradients[0], gradients[1]);
+  mean->Add(step.weights);
+  std::vector<double> shared_weights = step.weights;
+  if (combination.max_norm > 0.0) {
+    const double norm = Combine(gradients, step.weights).norm().item<double>();
+    const double scale = combination.max_norm / (norm + 1e-6);
+    if (scale < 1.0) {
+      for (double& w : shared_weights) w *= scale;
+    }
+  }
+  const std::vector<double> loss_weights =
+      combination.loss_weights == PairCombination::LossWeights::kLambda
+          ? step.weights
+          : std::vector<double>(kNumTasks, 1.0);
+  step.combined = BackwardCombined(task_losses, shared, gradients, shared_weights, loss_weights);
+  return step;
+}
+
 }  // namespace nerve_mtl::losses

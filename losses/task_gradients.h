@@ -4,6 +4,7 @@
 #include <ATen/core/Tensor.h>
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "losses/strategy.h"
@@ -64,6 +65,43 @@ class EpochMeanWeights {
   std::vector<double> sum_;
   int64_t steps_ = 0;
 };
+
+// A two-task closed form: the weights lambda of g1 and g2, the task gradients over the
+// trainable shared parameters (FlatTaskGradients, double).
+using PairWeights = std::function<std::vector<double>(const at::Tensor& g1, const at::Tensor& g2)>;
+
+// What one two-task gradient-combining strategy's step differs in; the step itself is
+// BackwardPair's (docs/DESIGN.md, "Multitask strategies that combine gradients").
+struct PairCombination {
+  // The weights mu of the task losses whose gradient every parameter but the shared ones gets.
+  enum class LossWeights {
+    kOnes,    // mu = (1, 1): the task-specific gradients left alone (CAGrad, IMTL-G).
+    kLambda,  // mu = lambda: the weighted loss backpropagated (MGDA, Nash-MTL).
+  };
+
+  // The strategy's closed form; the shared parameters get d = lambda_1 g1 + lambda_2 g2.
+  PairWeights weights;
+  LossWeights loss_weights = LossWeights::kOnes;
+  // When > 0, d is scaled by max_norm / (||d|| + 1e-6) where that is below 1 (Nash-MTL's
+  // clip_grad_norm_ over the shared parameters); mu and the reported lambda keep their scale.
+  double max_norm = 0.0;
+  // The loss weights, and the reported weights, of a step without trainable shared parameters.
+  std::vector<double> unshared_weights = std::vector<double>(kNumTasks, 1.0);
+};
+
+// One step's outcome.
+struct PairStep {
+  double combined = 0.0;        // sum_i mu_i L_i
+  std::vector<double> weights;  // lambda (before max_norm's scaling), as added to the mean
+};
+
+// The backward of a two-task gradient-combining strategy: checks the task losses, takes g1, g2
+// over the trainable shared parameters, gets lambda from combination.weights, adds it to `mean`
+// and backpropagates as BackwardCombined (the shared parameters d, every other parameter the
+// gradient of sum_i mu_i L_i). Without trainable shared parameters it backpropagates
+// sum_i unshared_weights_i L_i and adds unshared_weights to `mean`.
+PairStep BackwardPair(const std::vector<at::Tensor>& task_losses, const BackwardContext& context,
+                      const PairCombination& combination, EpochMeanWeights* mean);
 
 }  // namespace nerve_mtl::losses
 

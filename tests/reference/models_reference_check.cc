@@ -9,14 +9,10 @@
 // Run through models_reference_test.sh, which writes the golden file first:
 //   models_reference_check GOLDEN_FILE [--gtest_filter=...]
 #include <ATen/Functions.h>
-#include <torch/serialize.h>
 #include <torch/utils.h>
 
 #include <cstdint>
 #include <cstdio>
-#include <fstream>
-#include <iterator>
-#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -27,33 +23,15 @@
 #include "models/blocks.h"
 #include "models/model.h"
 #include "models/model_spec.pb.h"
+#include "tests/reference/golden.h"
 
 namespace nerve_mtl::models {
 namespace {
 
 constexpr double kTolerance = 1e-4;
 
-std::string* golden_path = nullptr;
-
-using Golden = std::map<std::string, torch::Tensor>;
-
-const Golden& LoadGolden() {
-  static const Golden* golden = [] {
-    auto* out = new Golden;
-    std::ifstream file(*golden_path, std::ios::binary);
-    if (!file.good()) {
-      ADD_FAILURE() << "cannot read the golden file " << *golden_path;
-      return out;
-    }
-    const std::vector<char> bytes((std::istreambuf_iterator<char>(file)),
-                                  std::istreambuf_iterator<char>());
-    for (const auto& entry : torch::pickle_load(bytes).toGenericDict()) {
-      (*out)[entry.key().toStringRef()] = entry.value().toTensor();
-    }
-    return out;
-  }();
-  return *golden;
-}
+using reference_testing::Golden;
+using reference_testing::LoadGolden;
 
 const torch::Tensor& At(const Golden& golden, const std::string& key) {
   static const torch::Tensor* undefined = new torch::Tensor;
@@ -214,11 +192,5 @@ TEST(ReferenceParityTest, EncoderBlockWithSqueezeExcitation) {
 }  // namespace nerve_mtl::models
 
 int main(int argc, char** argv) {
-  testing::InitGoogleTest(&argc, argv);
-  if (argc != 2) {
-    std::fprintf(stderr, "usage: %s GOLDEN_FILE [gtest flags]\n", argv[0]);
-    return 2;
-  }
-  nerve_mtl::models::golden_path = new std::string(argv[1]);
-  return RUN_ALL_TESTS();
+  return nerve_mtl::reference_testing::GoldenCheckMain(argc, argv);
 }

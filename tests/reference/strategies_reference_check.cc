@@ -9,15 +9,11 @@
 // Run through strategies_reference_test.sh, which writes the golden file first:
 //   strategies_reference_check GOLDEN_FILE [--gtest_filter=...]
 #include <ATen/ATen.h>
-#include <torch/serialize.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <functional>
-#include <iterator>
-#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -30,33 +26,15 @@
 #include "losses/nash_mtl.h"
 #include "losses/rlw.h"
 #include "losses/strategy.h"
+#include "tests/reference/golden.h"
 
 namespace nerve_mtl::losses {
 namespace {
 
 constexpr double kRelativeTolerance = 1e-6;
 
-std::string* golden_path = nullptr;
-
-using Golden = std::map<std::string, at::Tensor>;
-
-const Golden& LoadGolden() {
-  static const Golden* golden = [] {
-    auto* out = new Golden;
-    std::ifstream file(*golden_path, std::ios::binary);
-    if (!file.good()) {
-      ADD_FAILURE() << "cannot read the golden file " << *golden_path;
-      return out;
-    }
-    const std::vector<char> bytes((std::istreambuf_iterator<char>(file)),
-                                  std::istreambuf_iterator<char>());
-    for (const auto& entry : torch::pickle_load(bytes).toGenericDict()) {
-      (*out)[entry.key().toStringRef()] = entry.value().toTensor();
-    }
-    return out;
-  }();
-  return *golden;
-}
+using reference_testing::Golden;
+using reference_testing::LoadGolden;
 
 std::vector<std::string> Cases(const Golden& golden) {
   std::set<std::string> cases;
@@ -178,11 +156,5 @@ TEST(StrategiesReferenceTest, RlwWeightsAreTheReferenceGenerators) {
 }  // namespace nerve_mtl::losses
 
 int main(int argc, char** argv) {
-  testing::InitGoogleTest(&argc, argv);
-  if (argc != 2) {
-    std::fprintf(stderr, "usage: %s GOLDEN_FILE [gtest flags]\n", argv[0]);
-    return 2;
-  }
-  nerve_mtl::losses::golden_path = new std::string(argv[1]);
-  return RUN_ALL_TESTS();
+  return nerve_mtl::reference_testing::GoldenCheckMain(argc, argv);
 }
