@@ -1,16 +1,8 @@
 #ifndef NERVE_MTL_TRIAL_LAYOUT_H_
 #define NERVE_MTL_TRIAL_LAYOUT_H_
 
-// The one place that spells the layout of a study's results directory (docs/DESIGN.md §2):
-//
-//   <results>/trials/<trial id>/       a trial: result, resolved spec, checkpoint, weights, events
-//   <results>/pretrained/<branch>-<id>/ a pretrained single-task branch, itself a trial folder
-//   <results>/jobs/<trial id>.*        a child process's spec and log (--jobs)
-//   <results>/shards/<i>-of-<n>.textproto  a shard's record (study/study_identity.h)
-//   <results>/report/                  the tables, with plots/ and overlays/
-//
-// Users copy, merge and script against these names, and reports/ reads them back, so writer and
-// reader name them through here and a rename is one edit that //trial:layout_test notices.
+// The one place that spells the folders and files of a study's results directory, which study/
+// writes and reports/ reads (docs/DESIGN.md §2). The functions only join names; none touches disk.
 
 #include <filesystem>
 #include <string>
