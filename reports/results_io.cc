@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/textproto.h"
+#include "trial/layout.h"
 
 namespace nerve_mtl::reports {
 
@@ -18,11 +19,11 @@ absl::StatusOr<std::vector<study::Result>> ReadResults(const std::string& result
   if (!fs::is_directory(results_dir, error)) {
     return absl::NotFoundError(absl::StrCat(results_dir, ": no such directory"));
   }
-  const fs::path trials = fs::path(results_dir) / "trials";
+  const fs::path trials = trial::TrialsDir(results_dir);
   std::vector<study::Result> results;
   if (fs::is_directory(trials, error)) {
     for (fs::directory_iterator it(trials, error), end; !error && it != end; it.increment(error)) {
-      const fs::path file = it->path() / "result.textproto";
+      const fs::path file = trial::ResultFile(it->path());
       if (!fs::is_regular_file(file, error)) continue;
       study::Result result;
       if (absl::Status s = ReadTextProtoFile(file.string(), &result); !s.ok()) return s;
@@ -40,8 +41,9 @@ absl::StatusOr<std::vector<study::Result>> ReadResults(const std::string& result
     if (error) return absl::UnavailableError(absl::StrCat(trials.string(), ": ", error.message()));
   }
   if (results.empty()) {
-    return absl::NotFoundError(
-        absl::StrCat(results_dir, ": no trial results (trials/*/result.textproto)"));
+    return absl::NotFoundError(absl::StrCat(results_dir, ": no trial results (",
+                                            trial::ResultFile(trial::TrialDir("", "*")).string(),
+                                            ")"));
   }
   std::sort(results.begin(), results.end(), [](const study::Result& a, const study::Result& b) {
     return std::make_tuple(a.experiment().name(), a.experiment().seed(), a.trial_id()) <

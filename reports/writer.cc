@@ -23,6 +23,7 @@
 #include "reports/tables_json.h"
 #include "reports/tables_latex.h"
 #include "reports/tables_markdown.h"
+#include "trial/layout.h"
 
 namespace nerve_mtl::reports {
 namespace {
@@ -96,7 +97,7 @@ absl::Status Write(const std::vector<study::Result>& results, const Report& repo
     plot_options.gnuplot = options.gnuplot;
     plot_options.order = options.order;
     absl::StatusOr<std::vector<std::string>> plots =
-        WritePlots(results, (temp / "plots").string(), plot_options);
+        WritePlots(results, trial::PlotsDir(temp).string(), plot_options);
     if (plots.ok()) {
       plot_files = static_cast<int>(plots->size());
     } else {
@@ -111,7 +112,7 @@ absl::Status Write(const std::vector<study::Result>& results, const Report& repo
     if (error) {
       status = absl::UnavailableError(absl::StrCat(target.string(), ": ", error.message()));
     } else if (options.plots) {
-      status = SwapInDirectory((temp / "plots").string(), (target / "plots").string());
+      status = SwapInDirectory(trial::PlotsDir(temp).string(), trial::PlotsDir(target).string());
     }
   }
   fs::remove_all(temp, error);
@@ -135,8 +136,9 @@ absl::StatusOr<bool> RunReportJob(ReportJob options) {
     return absl::InvalidArgumentError(absl::StrCat(
         "--cross_platform_seed_spreads must be >= 0, got ", options.cross_platform_seed_spreads));
   }
-  if (options.out.empty()) options.out = (fs::path(options.results) / "report").string();
-  absl::StatusOr<std::vector<study::Result>> results = ReadResults(options.results, options.complete);
+  if (options.out.empty()) options.out = trial::ReportDir(options.results).string();
+  absl::StatusOr<std::vector<study::Result>> results =
+      ReadResults(options.results, options.complete);
   if (!results.ok()) return results.status();
   ReportOptions report_options;
   report_options.order = options.order;

@@ -9,8 +9,9 @@
 #include "absl/strings/str_format.h"
 #include "common/progress.h"
 #include "common/textproto.h"
-#include "trial/result.pb.h"
 #include "study/thresholds.h"
+#include "trial/layout.h"
+#include "trial/result.pb.h"
 
 namespace nerve_mtl::study {
 namespace {
@@ -54,11 +55,11 @@ std::string DescribePlan(const StudyPlan& plan, const std::vector<Trial>& trials
   for (size_t k = 0; k < trials.size(); ++k) {
     const Trial& trial = trials[k];
     const RowFacts& row = *row_of.at(trial.label);
-    const fs::path dir = fs::path(results_dir) / "trials" / trial.id;
+    const fs::path dir = trial::TrialDir(results_dir, trial.id);
     Result result;
     std::string state;
-    if (fs::exists(dir / "result.textproto") &&
-        ReadTextProtoFile((dir / "result.textproto").string(), &result).ok()) {
+    if (fs::exists(trial::ResultFile(dir)) &&
+        ReadTextProtoFile(trial::ResultFile(dir).string(), &result).ok()) {
       if (result.status() == Result::OK) {
         state = "done";
         ++done;
@@ -69,7 +70,8 @@ std::string DescribePlan(const StudyPlan& plan, const std::vector<Trial>& trials
         ++failed;
       }
     } else {
-      state = fs::exists(dir / "checkpoint.pt") ? "to do (resumes from its checkpoint)" : "to do";
+      state =
+          fs::exists(trial::CheckpointFile(dir)) ? "to do (resumes from its checkpoint)" : "to do";
       ++todo;
       const double image_epochs = static_cast<double>(row.budget_epochs()) * row.train_images;
       todo_image_epochs += image_epochs;

@@ -10,10 +10,11 @@
 #include "absl/strings/str_join.h"
 #include "common/files.h"
 #include "common/textproto.h"
-#include "trial/result.pb.h"
 #include "study/runner.h"
 #include "study/shard_record.pb.h"
 #include "study/study_identity.h"
+#include "trial/layout.h"
+#include "trial/result.pb.h"
 
 namespace nerve_mtl::study {
 namespace {
@@ -76,7 +77,7 @@ absl::StatusOr<MergeOutcome> MergeShards(const std::vector<std::string>& shard_d
   if (absl::Status s = MergeResults(shard_dirs, into); !s.ok()) return s;
   // The records travel with the results, so the merged folder can be merged again.
   for (const auto& [path, record] : records) {
-    const fs::path target = fs::path(into) / "shards" / fs::path(path).filename();
+    const fs::path target = trial::ShardsDir(into) / fs::path(path).filename();
     if (fs::exists(target)) continue;
     std::error_code error;
     fs::create_directories(target.parent_path(), error);
@@ -97,7 +98,7 @@ absl::StatusOr<MergeOutcome> MergeShards(const std::vector<std::string>& shard_d
   std::map<int, std::vector<std::string>> missing;  // Shard index -> trials.
   for (int i = 0; i < study.trial_size(); ++i) {
     const ShardRecord::TrialEntry& t = study.trial(i);
-    const fs::path path = fs::path(into) / "trials" / t.id() / "result.textproto";
+    const fs::path path = trial::ResultFile(trial::TrialDir(into, t.id()));
     if (!fs::exists(path)) {
       missing[i % count].push_back(Describe(t));
       ++outcome.missing;

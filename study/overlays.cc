@@ -17,6 +17,7 @@
 #include "data/mosaic.h"
 #include "models/model.h"
 #include "study/trainer.h"
+#include "trial/layout.h"
 
 namespace nerve_mtl::study {
 namespace {
@@ -37,7 +38,7 @@ absl::StatusOr<std::vector<data::Mask>> Predict(const std::string& results_dir, 
       models::CreateModel(trial.experiment().model());
   if (!model.ok()) return model.status();
   const std::string weights =
-      (fs::path(results_dir) / "trials" / trial.trial_id() / "best_model.pt").string();
+      trial::BestModelFile(trial::TrialDir(results_dir, trial.trial_id())).string();
   if (absl::Status s = LoadModelWeights(weights, model->get()); !s.ok()) return s;
   (*model)->eval();
   torch::NoGradGuard no_grad;

@@ -30,6 +30,7 @@
 #include "study/spec.h"
 #include "study/split_metrics.h"
 #include "study/trainer.h"
+#include "trial/layout.h"
 
 namespace nerve_mtl::study {
 namespace {
@@ -148,7 +149,7 @@ Pass Run(models::MultitaskModelImpl& model, const Experiment& trial, const Predi
 }  // namespace
 
 absl::StatusOr<TrainedTrial> LoadTrainedTrial(const std::string& dir, const Compute& compute) {
-  const std::string spec = (fs::path(dir) / "experiment.textproto").string();
+  const std::string spec = trial::ExperimentFile(dir).string();
   if (!fs::is_regular_file(spec)) {
     return absl::InvalidArgumentError(
         absl::StrCat(spec, ": no such file (--trial takes a trial folder, trials/<id>/)"));
@@ -158,10 +159,10 @@ absl::StatusOr<TrainedTrial> LoadTrainedTrial(const std::string& dir, const Comp
   TrainedTrial trial;
   trial.experiment = ResolveExperiment(*experiment);
   absl::StatusOr<std::shared_ptr<models::MultitaskModelImpl>> model =
-      LoadWeights(trial.experiment.model(), (fs::path(dir) / "best_model.pt").string(), compute);
+      LoadWeights(trial.experiment.model(), trial::BestModelFile(dir).string(), compute);
   if (!model.ok()) return model.status();
   trial.model = *model;
-  const std::string classifier = (fs::path(dir) / "best_classifier.pt").string();
+  const std::string classifier = trial::BestClassifierFile(dir).string();
   if (fs::exists(classifier)) {
     model = LoadWeights(trial.experiment.model(), classifier, compute);
     if (!model.ok()) return model.status();

@@ -10,6 +10,7 @@
 #include "study/spec.h"
 #include "study/trainer.h"
 #include "study/trainer_checkpoints.h"
+#include "trial/layout.h"
 
 namespace nerve_mtl::study {
 
@@ -20,8 +21,9 @@ absl::Status Pretrain(MultitaskModelImpl& model, const Experiment& resolved,
                       const TrainOptions& options) {
   const std::vector<models::ModelSpec> specs = model.pretraining_specs();
   if (specs.empty()) return absl::OkStatus();
-  const std::string cache =
-      options.pretrained_dir.empty() ? options.out_dir + "/pretrained" : options.pretrained_dir;
+  const std::string cache = options.pretrained_dir.empty()
+                                ? trial::PretrainedDir(options.out_dir).string()
+                                : options.pretrained_dir;
   std::vector<std::shared_ptr<MultitaskModelImpl>> pretrained;
   for (const models::ModelSpec& spec : specs) {
     Experiment pre = resolved;
@@ -37,8 +39,8 @@ absl::Status Pretrain(MultitaskModelImpl& model, const Experiment& resolved,
     if (training->pretrain_epochs() > 0) training->set_epochs(training->pretrain_epochs());
     training->set_pretrain_epochs(0);
     training->set_monitor(MONITOR_METRIC_UNSPECIFIED);
-    const std::string dir = absl::StrCat(cache, "/", spec.name(), "-", TrialId(pre));
-    if (!fs::exists(fs::path(dir) / kResultFile)) {
+    const std::string dir = trial::PretrainedBranchDir(cache, spec.name(), TrialId(pre)).string();
+    if (!fs::exists(trial::ResultFile(dir))) {
       *options.log << "pretraining " << spec.name() << " for " << resolved.name() << " in " << dir
                    << std::endl;
       // Shards of a study may need this branch at the same moment, on other machines sharing
@@ -53,14 +55,15 @@ absl::Status Pretrain(MultitaskModelImpl& model, const Experiment& resolved,
                                                                  result.status().message()));
       }
       if (absl::Status s = WriteResult(sub.out_dir, *result); !s.ok()) return s;
-      absl::StatusOr<bool> published = PublishDirectory(sub.out_dir, dir, kResultFile);
+      absl::StatusOr<bool> published =
+          PublishDirectory(sub.out_dir, dir, trial::ResultFile(dir).filename().string());
       if (!published.ok()) return published.status();
     } else {
       *options.log << "using pretrained " << spec.name() << " from " << dir << std::endl;
     }
     absl::StatusOr<std::shared_ptr<MultitaskModelImpl>> branch = models::CreateModel(spec);
     if (!branch.ok()) return branch.status();
-    if (absl::Status s = LoadModelWeights((fs::path(dir) / kBestModelFile).string(), branch->get());
+    if (absl::Status s = LoadModelWeights(trial::BestModelFile(dir).string(), branch->get());
         !s.ok()) {
       return s;
     }

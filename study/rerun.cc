@@ -9,6 +9,7 @@
 #include "common/textproto.h"
 #include "study/compare_results.h"
 #include "study/spec.h"
+#include "trial/layout.h"
 
 namespace nerve_mtl::study {
 
@@ -17,8 +18,8 @@ namespace fs = std::filesystem;
 absl::StatusOr<SavedTrial> ReadSavedTrial(const std::string& dir) {
   SavedTrial trial;
   trial.dir = dir;
-  const std::string spec = (fs::path(dir) / "experiment.textproto").string();
-  const std::string result = (fs::path(dir) / "result.textproto").string();
+  const std::string spec = trial::ExperimentFile(dir).string();
+  const std::string result = trial::ResultFile(dir).string();
   for (const std::string& path : {spec, result}) {
     if (!fs::is_regular_file(path)) {
       return absl::InvalidArgumentError(
@@ -87,12 +88,12 @@ bool ReportRerun(const SavedTrial& trial, const Result& rerun, double tolerance,
   const std::string bound =
       tolerance > 0 ? absl::StrFormat(" (tolerance %g)", tolerance) : " (exactly)";
   if (moved.empty()) {
-    out << "identical: the rerun reproduces " << trial.dir << "/result.textproto" << bound
+    out << "identical: the rerun reproduces " << trial::ResultFile(trial.dir).string() << bound
         << "\n";
     return true;
   }
-  out << moved.size() << " value(s) moved" << bound << " against " << trial.dir
-      << "/result.textproto:\n";
+  out << moved.size() << " value(s) moved" << bound << " against "
+      << trial::ResultFile(trial.dir).string() << ":\n";
   for (const MovedValue& m : moved) out << "  " << DescribeMovedValue(m) << "\n";
   return false;
 }

@@ -43,6 +43,7 @@
 #include "study/spec.h"
 #include "study/study.pb.h"
 #include "study/thresholds.h"
+#include "trial/layout.h"
 
 ABSL_FLAG(std::string, study, "", "Study text proto (study/study.proto)");
 ABSL_FLAG(std::string, results, "", "Results directory (trials/, pretrained/)");
@@ -133,7 +134,7 @@ absl::StatusOr<Job> Prepare() {
   job.check = absl::GetFlag(FLAGS_check);
   job.results = ResolveUserPath(absl::GetFlag(FLAGS_results));
   if (job.check) job.results += "-check";
-  job.report = absl::GetFlag(FLAGS_report).empty() ? job.results + "/report"
+  job.report = absl::GetFlag(FLAGS_report).empty() ? trial::ReportDir(job.results).string()
                                                    : ResolveUserPath(absl::GetFlag(FLAGS_report));
   return job;
 }
@@ -206,7 +207,7 @@ absl::StatusOr<int> Work(Job& job) {
   if (!all.ok()) return all.status();
   if (!job.check) {
     // Rendered into a private folder, then moved into place (common/files.h).
-    const std::string target = (std::filesystem::path(job.report) / "overlays").string();
+    const std::string target = trial::OverlaysDir(job.report).string();
     int overlays = 0;
     if (absl::Status s = ReplaceDirectory(
             target,
@@ -233,7 +234,8 @@ absl::StatusOr<int> Work(Job& job) {
   std::cout << std::flush;
   if (failed > 0) {
     std::cerr << "study: " << failed << " trial(s) failed; the tables list them (remove their "
-              << "folders under " << job.results << "/trials to retry)" << std::endl;
+              << "folders under " << trial::TrialsDir(job.results).string() << " to retry)"
+              << std::endl;
     return kExitFailed;
   }
   return *clean && violations->empty() ? kExitOk : kExitDiffers;

@@ -17,9 +17,10 @@
 #include "study/components.h"
 #include "study/grid.h"
 #include "study/preflight.h"
-#include "trial/result.pb.h"
 #include "study/spec.h"
 #include "study/trainer.h"
+#include "trial/layout.h"
+#include "trial/result.pb.h"
 
 namespace nerve_mtl::study {
 namespace {
@@ -37,10 +38,10 @@ double Now() {
 absl::StatusOr<bool> Reuse(const std::vector<std::string>& from, const std::string& id,
                            const fs::path& dir) {
   for (const std::string& other : from) {
-    const fs::path source = fs::path(other) / "trials" / id;
+    const fs::path source = trial::TrialDir(other, id);
     Result result;
-    if (!fs::exists(source / "result.textproto") ||
-        !ReadTextProtoFile((source / "result.textproto").string(), &result).ok() ||
+    if (!fs::exists(trial::ResultFile(source)) ||
+        !ReadTextProtoFile(trial::ResultFile(source).string(), &result).ok() ||
         result.status() != Result::OK) {
       continue;
     }
@@ -49,12 +50,13 @@ absl::StatusOr<bool> Reuse(const std::vector<std::string>& from, const std::stri
     if (error) return absl::InternalError(absl::StrCat(dir.string(), ": ", error.message()));
     std::vector<fs::path> files;
     for (const auto& entry : fs::directory_iterator(source)) {
-      const std::string name = entry.path().filename().string();
-      if (entry.is_regular_file() && name != "result.textproto" && name != "checkpoint.pt") {
-        files.push_back(entry.path());
+      const fs::path& path = entry.path();
+      if (entry.is_regular_file() && path != trial::ResultFile(source) &&
+          path != trial::CheckpointFile(source)) {
+        files.push_back(path);
       }
     }
-    files.push_back(source / "result.textproto");
+    files.push_back(trial::ResultFile(source));
     for (const fs::path& file : files) {
       absl::StatusOr<std::string> bytes = ReadFile(file.string());
       if (!bytes.ok()) return bytes.status();
@@ -110,16 +112,16 @@ class ChildTrials {
       if (absl::Status s = WaitOne(); !s.ok()) return s;
     }
     const Trial& trial = trials_[k];
-    const fs::path jobs = fs::path(options_.results_dir) / "jobs";
+    const fs::path jobs = trial::JobsDir(options_.results_dir);
     std::error_code error;
     fs::create_directories(jobs, error);
     if (error) return absl::InternalError(absl::StrCat(jobs.string(), ": ", error.message()));
     // The grid's experiment, not a resolved one: it hashes to the trial id as in this process.
-    const std::string spec = (jobs / (trial.id + ".textproto")).string();
+    const std::string spec = trial::JobSpecFile(options_.results_dir, trial.id).string();
     std::string text;
     google::protobuf::TextFormat::PrintToString(trial.experiment, &text);
     if (absl::Status s = WriteFileAtomically(spec, text); !s.ok()) return s;
-    const std::string log = (jobs / (trial.id + ".log")).string();
+    const std::string log = trial::JobLog(options_.results_dir, trial.id).string();
     absl::StatusOr<pid_t> pid = StartChild(options_.child_command(spec), log);
     if (!pid.ok()) return pid.status();
     if (start_ == 0.0) start_ = Now();
@@ -157,11 +159,10 @@ class ChildTrials {
     const Running running = running_.at(end->pid);
     running_.erase(end->pid);
     const Trial& trial = trials_[running.k];
-    const fs::path dir = fs::path(options_.results_dir) / "trials" / trial.id;
+    const fs::path dir = trial::TrialDir(options_.results_dir, trial.id);
     Result result;
-    if (fs::exists(dir / "result.textproto")) {
-      if (absl::Status s = ReadTextProtoFile((dir / "result.textproto").string(), &result);
-          !s.ok()) {
+    if (fs::exists(trial::ResultFile(dir))) {
+      if (absl::Status s = ReadTextProtoFile(trial::ResultFile(dir).string(), &result); !s.ok()) {
         return s;
       }
     } else if (Interrupted(end->status)) {
@@ -214,10 +215,10 @@ class ChildTrials {
 
 absl::StatusOr<Result> TrainAndRecord(const Experiment& experiment, const RunOptions& options) {
   const std::string id = TrialId(experiment);
-  const fs::path dir = fs::path(options.results_dir) / "trials" / id;
+  const fs::path dir = trial::TrialDir(options.results_dir, id);
   TrainOptions train;
   train.out_dir = dir.string();
-  train.pretrained_dir = (fs::path(options.results_dir) / "pretrained").string();
+  train.pretrained_dir = trial::PretrainedDir(options.results_dir).string();
   train.log = options.log;
   train.terminal = options.terminal;
   train.tensorboard = options.tensorboard;
@@ -253,8 +254,8 @@ absl::StatusOr<RunSummary> RunTrials(const Study& study, const std::vector<Trial
   ChildTrials children(trials, options, &summary);
   for (size_t k = 0; k < trials.size(); ++k) {
     const Trial& trial = trials[k];
-    const fs::path dir = fs::path(options.results_dir) / "trials" / trial.id;
-    if (fs::exists(dir / "result.textproto")) {
+    const fs::path dir = trial::TrialDir(options.results_dir, trial.id);
+    if (fs::exists(trial::ResultFile(dir))) {
       ++summary.skipped;
       continue;
     }
@@ -309,15 +310,15 @@ absl::Status MergeResults(const std::vector<std::string>& shard_dirs, const std:
   // Everything is read and compared first, so a conflict writes nothing.
   std::map<fs::path, std::string> to_write;  // Target file -> text.
   for (const std::string& shard : shard_dirs) {
-    const fs::path trials = fs::path(shard) / "trials";
+    const fs::path trials = trial::TrialsDir(shard);
     if (!fs::is_directory(trials)) {
       return absl::NotFoundError(absl::StrCat(trials.string(), ": not a results directory"));
     }
     for (const auto& entry : fs::directory_iterator(trials)) {
-      const fs::path result = entry.path() / "result.textproto";
+      const fs::path result = trial::ResultFile(entry.path());
       if (!fs::exists(result)) continue;  // An unfinished trial stays with its shard.
       const fs::path target =
-          fs::path(into) / "trials" / entry.path().filename() / "result.textproto";
+          trial::ResultFile(trial::TrialDir(into, entry.path().filename().string()));
       absl::StatusOr<std::string> text = ReadFile(result.string());
       if (!text.ok()) return text.status();
       absl::StatusOr<std::string> existing = *text;

@@ -7,9 +7,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/textproto.h"
-#include "trial/result.pb.h"
 #include "study/shard_record.pb.h"
 #include "study/study_identity.h"
+#include "trial/layout.h"
+#include "trial/result.pb.h"
 
 namespace nerve_mtl::study {
 namespace {
@@ -79,7 +80,7 @@ absl::StatusOr<RunSummary> RunRecordedTrials(const Study& study, const std::vect
   absl::StatusOr<RunSummary> summary = RunTrials(study, trials, options);
   if (!summary.ok()) return summary;
   for (const Trial& t : ShardTrials(trials, options.shard_index, options.shard_count)) {
-    const fs::path path = fs::path(options.results_dir) / "trials" / t.id / "result.textproto";
+    const fs::path path = trial::ResultFile(trial::TrialDir(options.results_dir, t.id));
     Result result;
     if (absl::Status s = ReadTextProtoFile(path.string(), &result); !s.ok()) return s;
     if (result.status() == Result::FAILED) record.add_failed_trial(t.id);

@@ -8,6 +8,7 @@
 #include "common/proto_util.h"
 #include "common/textproto.h"
 #include "google/protobuf/text_format.h"
+#include "trial/layout.h"
 
 namespace nerve_mtl::study {
 
@@ -33,14 +34,9 @@ ShardRecord MakeShardRecord(const Study& study, const std::vector<Trial>& trials
   return record;
 }
 
-std::string ShardRecordPath(const std::string& results, int index, int count) {
-  return (fs::path(results) / "shards" / absl::StrCat(index, "-of-", count, ".textproto"))
-      .string();
-}
-
 absl::Status WriteShardRecord(const std::string& results, const ShardRecord& record) {
   const std::string path =
-      ShardRecordPath(results, record.shard_index(), record.shard_count());
+      trial::ShardFile(results, record.shard_index(), record.shard_count()).string();
   std::error_code error;
   fs::create_directories(fs::path(path).parent_path(), error);
   if (error) {
@@ -58,7 +54,7 @@ absl::Status WriteShardRecord(const std::string& results, const ShardRecord& rec
 absl::StatusOr<std::vector<std::pair<std::string, ShardRecord>>> ReadShardRecords(
     const std::string& dir) {
   std::vector<std::pair<std::string, ShardRecord>> records;
-  const fs::path shards = fs::path(dir) / "shards";
+  const fs::path shards = trial::ShardsDir(dir);
   if (!fs::is_directory(shards)) return records;
   std::vector<std::string> paths;
   for (const auto& entry : fs::directory_iterator(shards)) {

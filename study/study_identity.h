@@ -2,9 +2,9 @@
 #define NERVE_MTL_STUDY_STUDY_IDENTITY_H_
 
 // A shard's record of the study it ran (study/shard_record.proto), kept beside its results in
-// <results>/shards/<i>-of-<n>.textproto, so that //study:merge can refuse shards of different
-// studies, name the rows in the study's order and name the shards that left trials without a
-// result. docs/DESIGN.md §8.
+// <results>/shards/<i>-of-<n>.textproto (trial/layout.h), so that //study:merge can refuse
+// shards of different studies, name the rows in the study's order and name the shards that left
+// trials without a result. docs/DESIGN.md §8.
 
 #include <string>
 #include <utility>
@@ -25,10 +25,7 @@ std::string StudyHash(const Study& study);
 ShardRecord MakeShardRecord(const Study& study, const std::vector<Trial>& trials, int index,
                             int count, const std::string& task);
 
-// <results>/shards/<index>-of-<count>.textproto.
-std::string ShardRecordPath(const std::string& results, int index, int count);
-
-// Writes the record atomically to its path under `results`.
+// Writes the record atomically to its path under `results` (trial::ShardFile).
 absl::Status WriteShardRecord(const std::string& results, const ShardRecord& record);
 
 // The records in <dir>/shards/ with their paths, sorted by path; none when the folder is

@@ -26,12 +26,13 @@
 #include "common/progress.h"
 #include "losses/strategy.h"
 #include "models/model.h"
-#include "trial/experiment.pb.h"
 #include "study/preflight.h"
 #include "study/rerun.h"
 #include "study/spec.h"
 #include "study/train_flags.h"
 #include "study/trainer.h"
+#include "trial/experiment.pb.h"
+#include "trial/layout.h"
 
 ABSL_FLAG(std::string, spec, "", "Experiment text proto (trial/experiment.proto)");
 ABSL_FLAG(std::string, study, "", "Instead of --spec: a study text proto, with --row");
@@ -117,7 +118,7 @@ absl::StatusOr<Result> Train(const Experiment& experiment, const TrainOptions& o
                                result->trial_id(), result->best_epoch() + 1);
   if (test.has_segmentation()) std::cout << absl::StrFormat(" dice %.4f", test.dice());
   if (test.has_classification()) std::cout << absl::StrFormat(" accuracy %.4f", test.accuracy());
-  std::cout << " -> " << options.out_dir << "/result.textproto" << std::endl;
+  std::cout << " -> " << trial::ResultFile(options.out_dir).string() << std::endl;
   return result;
 }
 

@@ -16,7 +16,6 @@
 #include "common/progress.h"
 #include "data/loader.h"
 #include "optim/adam.h"
-#include "tensorboard/event_writer.h"
 #include "study/checkpoint_rule.h"
 #include "study/components.h"
 #include "study/environment.h"
@@ -28,6 +27,8 @@
 #include "study/trainer_events.h"
 #include "study/trainer_optimizer.h"
 #include "study/trainer_setup.h"
+#include "tensorboard/event_writer.h"
+#include "trial/layout.h"
 
 // TrainExperiment's seams each live in a file of their own (docs/DESIGN.md §2): setup
 // (trainer_setup.h), pretraining (pretraining.h), optimiser groups (trainer_optimizer.h), one
@@ -43,9 +44,9 @@ using models::MultitaskModelImpl;
 // The trial's paths under options.out_dir.
 struct TrialFiles {
   explicit TrialFiles(const std::string& dir)
-      : checkpoint((fs::path(dir) / kCheckpointFile).string()),
-        best((fs::path(dir) / kBestModelFile).string()),
-        classifier((fs::path(dir) / kBestClassifierFile).string()) {}
+      : checkpoint(trial::CheckpointFile(dir).string()),
+        best(trial::BestModelFile(dir).string()),
+        classifier(trial::BestClassifierFile(dir).string()) {}
   std::string checkpoint;
   std::string best;
   std::string classifier;
@@ -99,7 +100,7 @@ void PlaceOnDevice(MultitaskModelImpl& model, losses::MultitaskStrategy* strateg
 // TensorBoard's writer under options.out_dir, or null when options.tensorboard is off.
 absl::StatusOr<std::unique_ptr<tensorboard::EventWriter>> OpenEvents(const TrainOptions& options) {
   if (!options.tensorboard) return nullptr;
-  return tensorboard::EventWriter::Create((fs::path(options.out_dir) / "events").string());
+  return tensorboard::EventWriter::Create(trial::EventsDir(options.out_dir).string());
 }
 
 data::LoaderOptions TrainingLoaderOptions(const Experiment& resolved) {

@@ -15,6 +15,7 @@
 #include "common/files.h"
 #include "google/protobuf/text_format.h"
 #include "study/trainer.h"
+#include "trial/layout.h"
 
 namespace nerve_mtl::study {
 namespace {
@@ -142,12 +143,12 @@ absl::Status WriteResult(const std::string& dir, const Result& result) {
   fs::create_directories(dir, error);
   if (error) return absl::InternalError(absl::StrCat(dir, ": ", error.message()));
   // The resolved spec first: a result file, when present, always has its spec beside it.
-  const std::pair<const char*, const google::protobuf::Message*> files[] = {
-      {"experiment.textproto", &result.experiment()}, {kResultFile, &result}};
-  for (const auto& [name, message] : files) {
+  const std::pair<fs::path, const google::protobuf::Message*> files[] = {
+      {trial::ExperimentFile(dir), &result.experiment()}, {trial::ResultFile(dir), &result}};
+  for (const auto& [path, message] : files) {
     std::string text;
     google::protobuf::TextFormat::PrintToString(*message, &text);
-    if (absl::Status s = WriteFileAtomically((fs::path(dir) / name).string(), text); !s.ok()) {
+    if (absl::Status s = WriteFileAtomically(path.string(), text); !s.ok()) {
       return s;
     }
   }

@@ -2,8 +2,9 @@
 #define NERVE_MTL_STUDY_TRAINER_CHECKPOINTS_H_
 
 // The files in a trial's directory that training writes and reads back (internal to
-// //study:trainer): the resumable checkpoint and the best epochs' weights. Every file is written
-// through a temporary file and a rename, so a kill never leaves a torn one.
+// //study:trainer): the resumable checkpoint and the best epochs' weights, named by
+// trial/layout.h. Every file is written through a temporary file and a rename, so a kill never
+// leaves a torn one.
 
 #include <string>
 #include <utility>
@@ -16,12 +17,6 @@
 #include "trial/result.pb.h"
 
 namespace nerve_mtl::study {
-
-inline constexpr char kCheckpointFile[] = "checkpoint.pt";
-inline constexpr char kBestModelFile[] = "best_model.pt";
-// The best-accuracy weights of a multitask model under the per-task rule (checkpoint_rule.h).
-inline constexpr char kBestClassifierFile[] = "best_classifier.pt";
-inline constexpr char kResultFile[] = "result.textproto";
 
 // Everything a resumed run needs: weights, optimiser state, the strategy's parameters and extra
 // state, torch's CPU generator, and `progress` (the epochs so far).
