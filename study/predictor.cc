@@ -28,7 +28,6 @@
 #include "google/protobuf/text_format.h"
 #include "study/metrics.h"
 #include "study/spec.h"
-#include "study/split_metrics.h"
 #include "study/trainer.h"
 
 namespace nerve_mtl::study {
@@ -140,7 +139,7 @@ Pass Run(models::MultitaskModelImpl& model, const Experiment& trial, const Predi
     }
   }
   if (input.has_truth) {
-    pass.metrics = ToSplitMetrics(accumulator.Finish());
+    pass.metrics = accumulator.Finish();
   }
   return pass;
 }

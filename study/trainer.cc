@@ -19,8 +19,8 @@
 #include "tensorboard/event_writer.h"
 #include "study/checkpoint_rule.h"
 #include "study/environment.h"
+#include "study/metrics.h"
 #include "study/pretraining.h"
-#include "study/split_metrics.h"
 #include "study/trainer_checkpoints.h"
 #include "study/trainer_epoch.h"
 #include "study/trainer_evaluation.h"
@@ -120,8 +120,8 @@ absl::StatusOr<Result> FinalResult(const TrialSetup& trial, const TrialFiles& fi
   const data::LoadedData& data = trial.data;
   const int batch_size = trial.resolved.training().batch_size();
   auto evaluate = [&](const std::vector<int>& split) {
-    return ToSplit(
-        Evaluate(model, data.dataset, split, trial.resolved.data(), batch_size, 0, compute));
+    return Evaluate(model, data.dataset, split, trial.resolved.data(), batch_size, 0, compute)
+        .metrics;
   };
   if (absl::Status s = LoadModelWeights(files.best, &model); !s.ok()) return s;
   Result result = progress;

@@ -8,7 +8,6 @@
 #include <vector>
 
 #include "data/loader.h"
-#include "study/split_metrics.h"
 
 namespace nerve_mtl::study {
 
@@ -62,10 +61,6 @@ Evaluation Evaluate(MultitaskModelImpl& model, const data::Dataset& dataset,
   }
   evaluation.metrics = accumulator.Finish();
   return evaluation;
-}
-
-SplitMetrics ToSplit(const Evaluation& e) {
-  return ToSplitMetrics(e.metrics);
 }
 
 }  // namespace nerve_mtl::study

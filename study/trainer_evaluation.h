@@ -15,7 +15,7 @@
 namespace nerve_mtl::study {
 
 struct Evaluation {
-  EvaluationMetrics metrics;
+  SplitMetrics metrics;  // MetricsAccumulator::Finish's.
   std::vector<data::Mask> predicted_masks;  // The first `keep_masks` images.
 };
 
@@ -23,9 +23,6 @@ struct Evaluation {
 Evaluation Evaluate(models::MultitaskModelImpl& model, const data::Dataset& dataset,
                     const std::vector<int>& indices, const data::DataSpec& spec, int batch_size,
                     int keep_masks, const Compute& compute);
-
-// The result-file form of `e` (split_metrics.h).
-SplitMetrics ToSplit(const Evaluation& e);
 
 }  // namespace nerve_mtl::study
 
