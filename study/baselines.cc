@@ -2,7 +2,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "study/metrics.h"
-#include "study/split_metrics.h"
 
 namespace nerve_mtl::study {
 namespace {
@@ -25,7 +24,7 @@ SplitMetrics Evaluate(const data::Dataset& dataset, const std::vector<int>& indi
     }
     accumulator.Add(p);
   }
-  return ToSplitMetrics(accumulator.Finish());
+  return accumulator.Finish();
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "study/metrics.h"
 
 #include <algorithm>
+#include <cassert>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -8,6 +9,8 @@
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "google/protobuf/repeated_field.h"
 
 namespace nerve_mtl::study {
 namespace {
@@ -150,6 +153,42 @@ double Mean(const std::vector<double>& values) {
   return sum / values.size();
 }
 
+// Mean over classes of F1 of a row-major [true][predicted] confusion matrix; a class with no
+// true and no predicted image is left out.
+double MacroF1(const google::protobuf::RepeatedField<int32_t>& confusion, int num_classes) {
+  std::vector<double> f1;
+  for (int c = 0; c < num_classes; ++c) {
+    const int true_positives = confusion[c * num_classes + c];
+    int true_count = 0;
+    int predicted_count = 0;
+    for (int other = 0; other < num_classes; ++other) {
+      true_count += confusion[c * num_classes + other];
+      predicted_count += confusion[other * num_classes + c];
+    }
+    // F1 = 2TP / (2TP + FP + FN) = 2TP / (true + predicted).
+    if (true_count + predicted_count == 0) continue;
+    f1.push_back(2.0 * true_positives / (true_count + predicted_count));
+  }
+  return Mean(f1);
+}
+
+// Mean Dice over the correctly and over the wrongly classified images, from the per-image
+// Dice and labels: one computation for Finish and CombineTasks, so that a combined row equals
+// an evaluation of one model predicting both.
+void SetDiceByCorrectness(SplitMetrics* metrics) {
+  std::vector<double> dice_correct;
+  std::vector<double> dice_wrong;
+  for (int i = 0; i < metrics->image_dice_size() && i < metrics->image_predicted_label_size();
+       ++i) {
+    const bool correct = metrics->image_true_label(i) == metrics->image_predicted_label(i);
+    (correct ? dice_correct : dice_wrong).push_back(metrics->image_dice(i));
+  }
+  metrics->set_dice_correct(Mean(dice_correct));
+  metrics->set_dice_wrong(Mean(dice_wrong));
+  metrics->set_n_correct(static_cast<int>(dice_correct.size()));
+  metrics->set_n_wrong(static_cast<int>(dice_wrong.size()));
+}
+
 }  // namespace
 
 double Dice(const uint8_t* a, const uint8_t* b, int n) {
@@ -225,11 +264,11 @@ void MetricsAccumulator::Add(const ImagePrediction& prediction) {
   results_.push_back(std::move(result));
 }
 
-EvaluationMetrics MetricsAccumulator::Finish() const {
-  EvaluationMetrics metrics;
-  metrics.images = static_cast<int>(results_.size());
-  metrics.has_segmentation = has_segmentation_;
-  metrics.has_classification = has_classification_;
+SplitMetrics MetricsAccumulator::Finish() const {
+  SplitMetrics metrics;
+  metrics.set_images(static_cast<int>(results_.size()));
+  metrics.set_has_segmentation(has_segmentation_);
+  metrics.set_has_classification(has_classification_);
 
   int num_classes = num_classes_;
   if (num_classes == 0) {
@@ -239,71 +278,67 @@ EvaluationMetrics MetricsAccumulator::Finish() const {
   }
 
   for (const ImageResult& r : results_) {
-    metrics.ids.push_back(r.id);
-    metrics.patients.push_back(r.patient);
-    metrics.true_labels.push_back(r.true_label);
-    metrics.predicted_labels.push_back(r.predicted_label);
+    metrics.add_image_id(r.id);
+    metrics.add_image_patient(r.patient);
+    metrics.add_image_true_label(r.true_label);
+    metrics.add_image_predicted_label(r.predicted_label);
   }
 
   if (has_segmentation_) {
+    std::vector<double> dice;
     std::vector<double> iou;
     std::vector<double> hd95;
+    int hd95_undefined = 0;
     std::vector<std::vector<double>> dice_by_class(num_classes);
     for (const ImageResult& r : results_) {
-      metrics.per_image_dice.push_back(r.dice);
+      dice.push_back(r.dice);
       iou.push_back(r.iou);
       if (std::isnan(r.hd95)) {
-        ++metrics.hd95_undefined;
+        ++hd95_undefined;
       } else {
         hd95.push_back(r.hd95);
       }
       if (r.true_label >= 0) dice_by_class[r.true_label].push_back(r.dice);
     }
-    metrics.dice = Mean(metrics.per_image_dice);
-    metrics.iou = Mean(iou);
-    metrics.hd95 = Mean(hd95);
-    for (const std::vector<double>& dice : dice_by_class) {
-      metrics.per_class_dice.push_back(Mean(dice));
+    metrics.set_dice(Mean(dice));
+    metrics.set_iou(Mean(iou));
+    metrics.set_hd95(Mean(hd95));
+    metrics.set_hd95_undefined(hd95_undefined);
+    for (const std::vector<double>& class_dice : dice_by_class) {
+      metrics.add_per_class_dice(Mean(class_dice));
     }
+    for (double d : dice) metrics.add_image_dice(d);
   }
 
   if (has_classification_ && !results_.empty()) {
-    metrics.confusion.assign(num_classes, std::vector<int>(num_classes, 0));
+    // Row-major [true][predicted], as the proto keeps it.
+    google::protobuf::RepeatedField<int32_t>& confusion = *metrics.mutable_confusion();
+    confusion.Resize(num_classes * num_classes, 0);
     int correct = 0;
     for (const ImageResult& r : results_) {
-      ++metrics.confusion[r.true_label][r.predicted_label];
+      ++confusion[r.true_label * num_classes + r.predicted_label];
       correct += r.true_label == r.predicted_label;
     }
-    metrics.accuracy = static_cast<double>(correct) / results_.size();
-
-    std::vector<double> f1;
-    for (int c = 0; c < num_classes; ++c) {
-      const int true_positives = metrics.confusion[c][c];
-      int true_count = 0;
-      int predicted_count = 0;
-      for (int other = 0; other < num_classes; ++other) {
-        true_count += metrics.confusion[c][other];
-        predicted_count += metrics.confusion[other][c];
-      }
-      // F1 = 2TP / (2TP + FP + FN) = 2TP / (true + predicted).
-      if (true_count + predicted_count == 0) continue;
-      f1.push_back(2.0 * true_positives / (true_count + predicted_count));
-    }
-    metrics.macro_f1 = Mean(f1);
+    metrics.set_accuracy(static_cast<double>(correct) / results_.size());
+    metrics.set_macro_f1(MacroF1(confusion, num_classes));
+    metrics.set_classes(num_classes);
   }
 
-  if (has_segmentation_ && has_classification_) {
-    std::vector<double> dice_correct;
-    std::vector<double> dice_wrong;
-    for (const ImageResult& r : results_) {
-      (r.true_label == r.predicted_label ? dice_correct : dice_wrong).push_back(r.dice);
-    }
-    metrics.dice_correct = Mean(dice_correct);
-    metrics.dice_wrong = Mean(dice_wrong);
-    metrics.n_correct = static_cast<int>(dice_correct.size());
-    metrics.n_wrong = static_cast<int>(dice_wrong.size());
-  }
+  if (has_segmentation_ && has_classification_) SetDiceByCorrectness(&metrics);
   return metrics;
+}
+
+SplitMetrics CombineTasks(const SplitMetrics& segmentation, const SplitMetrics& classification) {
+  SplitMetrics out = segmentation;
+  out.set_accuracy(classification.accuracy());
+  out.set_macro_f1(classification.macro_f1());
+  out.set_classes(classification.classes());
+  *out.mutable_confusion() = classification.confusion();
+  *out.mutable_image_predicted_label() = classification.image_predicted_label();
+  // Both come from one data set in one loader order; anything else is a programming error.
+  assert(segmentation.image_id_size() == classification.image_id_size());
+  SetDiceByCorrectness(&out);
+  return out;
 }
 
 }  // namespace nerve_mtl::study

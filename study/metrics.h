@@ -2,15 +2,17 @@
 #define NERVE_MTL_STUDY_METRICS_H_
 
 // Evaluation metrics on plain CPU data, so that this library compiles without LibTorch: the
-// trainer copies masks and labels out of its tensors into ImagePrediction.
+// trainer copies masks and labels out of its tensors into ImagePrediction. They come out as the
+// result file's SplitMetrics (trial/result.proto), written once, here.
 //
 // Masks are row-major height x width bytes; any nonzero byte is foreground ("nerve", whatever
 // its class).
 
 #include <cstdint>
-#include <limits>
 #include <string>
 #include <vector>
+
+#include "trial/result.pb.h"
 
 namespace nerve_mtl::study {
 
@@ -44,44 +46,6 @@ struct ImagePrediction {
   std::string patient;  // For statistics that resample patients rather than images.
 };
 
-// Metrics over a set of images. A metric that cannot be computed (the task is absent, or no
-// image qualifies) is NaN.
-struct EvaluationMetrics {
-  static constexpr double kUndefined = std::numeric_limits<double>::quiet_NaN();
-
-  int images = 0;
-  bool has_segmentation = false;
-  bool has_classification = false;
-
-  // Segmentation: means of the per-image values.
-  double dice = kUndefined;
-  double iou = kUndefined;
-  double hd95 = kUndefined;  // Mean over images where HD95 is defined.
-  int hd95_undefined = 0;    // Images where exactly one of prediction and truth was empty.
-  // Mean Dice of the images of each true class (indexed by label; NaN for a class with none).
-  std::vector<double> per_class_dice;
-
-  // Classification.
-  double accuracy = kUndefined;
-  // Mean over classes of F1; a class with no true and no predicted image is left out.
-  double macro_f1 = kUndefined;
-  std::vector<std::vector<int>> confusion;  // [true][predicted].
-
-  // Both tasks: mean Dice over correctly classified and over misclassified images.
-  double dice_correct = kUndefined;
-  double dice_wrong = kUndefined;
-  int n_correct = 0;
-  int n_wrong = 0;
-
-  // In the order the images were added, for paired tests between models. per_image_dice is
-  // empty without segmentation.
-  std::vector<double> per_image_dice;
-  std::vector<std::string> ids;
-  std::vector<std::string> patients;  // Aligned with ids.
-  std::vector<int> true_labels;       // Aligned with ids; -1 where unknown.
-  std::vector<int> predicted_labels;  // Aligned with ids; -1 without classification.
-};
-
 // Accumulates per-image results; keeps a few numbers per image, never the masks.
 class MetricsAccumulator {
  public:
@@ -95,7 +59,14 @@ class MetricsAccumulator {
   // programming error and aborts with a message.
   void Add(const ImagePrediction& prediction);
 
-  EvaluationMetrics Finish() const;
+  // The metrics over the images added. images, has_segmentation and has_classification are
+  // always set; each image's id, patient, true label and predicted label (-1 where unknown or
+  // without classification) always listed, in the order the images were added, for paired
+  // tests between models. The metrics of a task (with image_dice for segmentation) are set only
+  // when the images do it, and those that need both tasks (Dice on correctly and wrongly
+  // classified images) only with both: a field left unset stays out of result.textproto. A mean
+  // over no images (a class without images, no defined HD95) is NaN.
+  SplitMetrics Finish() const;
 
  private:
   struct ImageResult {
@@ -113,6 +84,14 @@ class MetricsAccumulator {
   bool has_classification_ = false;
   std::vector<ImageResult> results_;
 };
+
+// One multitask evaluation from two checkpoints of the same model on the same images (same
+// order): the segmentation metrics of `segmentation`, the classification metrics of
+// `classification`, and the metrics that need both (Dice on correctly and wrongly classified
+// images) recomputed from the first's per-image Dice and the second's labels, as Finish computes
+// them. This is how the per-task checkpoint rule (README, "Fair comparison") reports a
+// multitask row.
+SplitMetrics CombineTasks(const SplitMetrics& segmentation, const SplitMetrics& classification);
 
 }  // namespace nerve_mtl::study
 

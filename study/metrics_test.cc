@@ -184,31 +184,34 @@ TEST(MetricsAccumulatorTest, BothTasks) {
   accumulator.Add(Prediction({0, 0, 0, 0}, {0, 0, 1, 0}, 1, 0, "c"));
   // Both empty: Dice 1, IoU 1, HD95 0; class 0, predicted 1.
   accumulator.Add(Prediction({0, 0, 0, 0}, {0, 0, 0, 0}, 0, 1, "d"));
-  const EvaluationMetrics m = accumulator.Finish();
+  const SplitMetrics m = accumulator.Finish();
 
-  EXPECT_EQ(m.images, 4);
-  EXPECT_TRUE(m.has_segmentation);
-  EXPECT_TRUE(m.has_classification);
-  EXPECT_DOUBLE_EQ(m.dice, (1 + 2.0 / 3 + 0 + 1) / 4);
-  EXPECT_DOUBLE_EQ(m.iou, (1 + 0.5 + 0 + 1) / 4);
-  EXPECT_NEAR(m.hd95, 0.9 / 3, 1e-12);
-  EXPECT_EQ(m.hd95_undefined, 1);
-  ASSERT_EQ(m.per_class_dice.size(), 2u);
-  EXPECT_DOUBLE_EQ(m.per_class_dice[0], 1.0);
-  EXPECT_DOUBLE_EQ(m.per_class_dice[1], 1.0 / 3);
+  EXPECT_EQ(m.images(), 4);
+  EXPECT_TRUE(m.has_segmentation());
+  EXPECT_TRUE(m.has_classification());
+  EXPECT_DOUBLE_EQ(m.dice(), (1 + 2.0 / 3 + 0 + 1) / 4);
+  EXPECT_DOUBLE_EQ(m.iou(), (1 + 0.5 + 0 + 1) / 4);
+  EXPECT_NEAR(m.hd95(), 0.9 / 3, 1e-12);
+  EXPECT_EQ(m.hd95_undefined(), 1);
+  ASSERT_EQ(m.per_class_dice_size(), 2);
+  EXPECT_DOUBLE_EQ(m.per_class_dice(0), 1.0);
+  EXPECT_DOUBLE_EQ(m.per_class_dice(1), 1.0 / 3);
 
-  EXPECT_DOUBLE_EQ(m.accuracy, 0.5);
-  EXPECT_THAT(m.confusion, ElementsAre(ElementsAre(1, 1), ElementsAre(1, 1)));
-  EXPECT_DOUBLE_EQ(m.macro_f1, 0.5);
+  EXPECT_DOUBLE_EQ(m.accuracy(), 0.5);
+  EXPECT_EQ(m.classes(), 2);
+  EXPECT_THAT(m.confusion(), ElementsAre(1, 1, 1, 1));
+  EXPECT_DOUBLE_EQ(m.macro_f1(), 0.5);
 
-  EXPECT_DOUBLE_EQ(m.dice_correct, (1 + 2.0 / 3) / 2);
-  EXPECT_EQ(m.n_correct, 2);
-  EXPECT_DOUBLE_EQ(m.dice_wrong, 0.5);
-  EXPECT_EQ(m.n_wrong, 2);
+  EXPECT_DOUBLE_EQ(m.dice_correct(), (1 + 2.0 / 3) / 2);
+  EXPECT_EQ(m.n_correct(), 2);
+  EXPECT_DOUBLE_EQ(m.dice_wrong(), 0.5);
+  EXPECT_EQ(m.n_wrong(), 2);
 
-  ASSERT_EQ(m.per_image_dice.size(), 4u);
-  EXPECT_DOUBLE_EQ(m.per_image_dice[1], 2.0 / 3);
-  EXPECT_THAT(m.ids, ElementsAre("a", "b", "c", "d"));
+  ASSERT_EQ(m.image_dice_size(), 4);
+  EXPECT_DOUBLE_EQ(m.image_dice(1), 2.0 / 3);
+  EXPECT_THAT(m.image_id(), ElementsAre("a", "b", "c", "d"));
+  EXPECT_THAT(m.image_true_label(), ElementsAre(0, 1, 1, 0));
+  EXPECT_THAT(m.image_predicted_label(), ElementsAre(0, 1, 0, 1));
 }
 
 ImagePrediction Label(int true_label, int predicted_label) {
@@ -229,25 +232,34 @@ TEST(MetricsAccumulatorTest, ClassificationOnly) {
     accumulator.Add(Label(1, 1));
     accumulator.Add(Label(2, 0));
     accumulator.Add(Label(2, 2));
-    const EvaluationMetrics m = accumulator.Finish();
+    const SplitMetrics m = accumulator.Finish();
     SCOPED_TRACE(num_classes);
-    EXPECT_FALSE(m.has_segmentation);
-    EXPECT_TRUE(m.has_classification);
-    EXPECT_DOUBLE_EQ(m.accuracy, 4.0 / 6);
+    EXPECT_TRUE(m.has_has_segmentation());
+    EXPECT_FALSE(m.has_segmentation());
+    EXPECT_TRUE(m.has_classification());
+    EXPECT_DOUBLE_EQ(m.accuracy(), 4.0 / 6);
     // A declared fourth class that never occurs is left out of the mean.
-    EXPECT_DOUBLE_EQ(m.macro_f1, (0.5 + 0.8 + 2.0 / 3) / 3);
-    ASSERT_EQ(m.confusion.size(), num_classes == 4 ? 4u : 3u);
-    EXPECT_THAT(m.confusion[0],
+    EXPECT_DOUBLE_EQ(m.macro_f1(), (0.5 + 0.8 + 2.0 / 3) / 3);
+    const int classes = num_classes == 4 ? 4 : 3;
+    ASSERT_EQ(m.classes(), classes);
+    ASSERT_EQ(m.confusion_size(), classes * classes);
+    auto confusion = [&](int truth, int predicted) {
+      return m.confusion(truth * classes + predicted);
+    };
+    EXPECT_THAT(std::vector<int>(m.confusion().begin(), m.confusion().begin() + classes),
                 testing::ElementsAreArray(num_classes == 4 ? std::vector<int>{1, 1, 0, 0}
                                                            : std::vector<int>{1, 1, 0}));
-    EXPECT_EQ(m.confusion[1][1], 2);
-    EXPECT_EQ(m.confusion[2][0], 1);
-    EXPECT_EQ(m.confusion[2][2], 1);
-    EXPECT_THAT(m.dice, IsNan());
-    EXPECT_THAT(m.dice_correct, IsNan());
-    EXPECT_TRUE(m.per_image_dice.empty());
-    EXPECT_TRUE(m.per_class_dice.empty());
-    EXPECT_EQ(m.ids.size(), 6u);
+    EXPECT_EQ(confusion(1, 1), 2);
+    EXPECT_EQ(confusion(2, 0), 1);
+    EXPECT_EQ(confusion(2, 2), 1);
+    // Without segmentation its metrics are not set at all (nor written to a result file).
+    EXPECT_FALSE(m.has_dice());
+    EXPECT_FALSE(m.has_hd95_undefined());
+    EXPECT_FALSE(m.has_dice_correct());
+    EXPECT_FALSE(m.has_n_correct());
+    EXPECT_EQ(m.image_dice_size(), 0);
+    EXPECT_EQ(m.per_class_dice_size(), 0);
+    EXPECT_EQ(m.image_id_size(), 6);
   }
 }
 
@@ -255,25 +267,97 @@ TEST(MetricsAccumulatorTest, SegmentationOnlyStillGroupsByTrueClass) {
   MetricsAccumulator accumulator(3);
   accumulator.Add(Prediction({1, 1, 0, 0}, {1, 1, 0, 0}, 0, -1, "a"));
   accumulator.Add(Prediction({1, 0, 0, 0}, {0, 0, 0, 1}, 2, -1, "b"));
-  const EvaluationMetrics m = accumulator.Finish();
-  EXPECT_TRUE(m.has_segmentation);
-  EXPECT_FALSE(m.has_classification);
-  EXPECT_DOUBLE_EQ(m.dice, 0.5);
-  EXPECT_DOUBLE_EQ(m.hd95, std::sqrt(2.0) / 2);
-  ASSERT_EQ(m.per_class_dice.size(), 3u);
-  EXPECT_DOUBLE_EQ(m.per_class_dice[0], 1.0);
-  EXPECT_THAT(m.per_class_dice[1], IsNan());
-  EXPECT_DOUBLE_EQ(m.per_class_dice[2], 0.0);
-  EXPECT_THAT(m.accuracy, IsNan());
-  EXPECT_TRUE(m.confusion.empty());
-  EXPECT_EQ(m.n_correct + m.n_wrong, 0);
+  const SplitMetrics m = accumulator.Finish();
+  EXPECT_TRUE(m.has_segmentation());
+  EXPECT_TRUE(m.has_has_classification());
+  EXPECT_FALSE(m.has_classification());
+  EXPECT_DOUBLE_EQ(m.dice(), 0.5);
+  EXPECT_DOUBLE_EQ(m.hd95(), std::sqrt(2.0) / 2);
+  EXPECT_EQ(m.hd95_undefined(), 0);
+  EXPECT_TRUE(m.has_hd95_undefined());
+  ASSERT_EQ(m.per_class_dice_size(), 3);
+  EXPECT_DOUBLE_EQ(m.per_class_dice(0), 1.0);
+  EXPECT_THAT(m.per_class_dice(1), IsNan());
+  EXPECT_DOUBLE_EQ(m.per_class_dice(2), 0.0);
+  // Without classification its metrics are not set at all (nor written to a result file).
+  EXPECT_FALSE(m.has_accuracy());
+  EXPECT_FALSE(m.has_classes());
+  EXPECT_EQ(m.confusion_size(), 0);
+  EXPECT_FALSE(m.has_n_correct());
+  EXPECT_FALSE(m.has_n_wrong());
+  EXPECT_THAT(m.image_predicted_label(), ElementsAre(-1, -1));
 }
 
 TEST(MetricsAccumulatorTest, NothingAdded) {
-  const EvaluationMetrics m = MetricsAccumulator().Finish();
-  EXPECT_EQ(m.images, 0);
-  EXPECT_THAT(m.dice, IsNan());
-  EXPECT_THAT(m.accuracy, IsNan());
+  const SplitMetrics m = MetricsAccumulator().Finish();
+  EXPECT_TRUE(m.has_images());
+  EXPECT_EQ(m.images(), 0);
+  EXPECT_FALSE(m.has_dice());
+  EXPECT_FALSE(m.has_accuracy());
+  SplitMetrics expected;
+  expected.set_images(0);
+  expected.set_has_segmentation(false);
+  expected.set_has_classification(false);
+  EXPECT_EQ(m.SerializeAsString(), expected.SerializeAsString());
+}
+
+// Four 2x2 images of classes 0, 1, 0, 1 whose nerve is the top row.
+std::vector<ImagePrediction> Images(const std::vector<std::vector<uint8_t>>& masks,
+                                    const std::vector<int>& labels) {
+  std::vector<ImagePrediction> images;
+  for (int i = 0; i < 4; ++i) {
+    ImagePrediction p;
+    p.id = std::to_string(i);
+    p.height = 2;
+    p.width = 2;
+    p.true_mask = {1, 1, 0, 0};
+    p.predicted_mask = masks[i];
+    p.true_label = i % 2;
+    p.predicted_label = labels[i];
+    images.push_back(p);
+  }
+  return images;
+}
+
+SplitMetrics Evaluate(const std::vector<ImagePrediction>& images) {
+  MetricsAccumulator accumulator(2);
+  for (const ImagePrediction& p : images) accumulator.Add(p);
+  return accumulator.Finish();
+}
+
+const std::vector<std::vector<uint8_t>> kGoodMasks = {
+    {1, 1, 0, 0}, {1, 0, 0, 0}, {1, 1, 0, 0}, {0, 0, 0, 0}};
+const std::vector<std::vector<uint8_t>> kEmptyMasks(4, std::vector<uint8_t>(4, 0));
+
+TEST(MetricsAccumulatorTest, FinishKeepsEachImagesValues) {
+  const SplitMetrics m = Evaluate(Images(kGoodMasks, {0, 0, 0, 1}));
+  EXPECT_EQ(m.images(), 4);
+  ASSERT_EQ(m.image_dice_size(), 4);
+  EXPECT_DOUBLE_EQ(m.image_dice(1), 2.0 * 1 / (1 + 2));  // One of two nerve pixels found.
+  EXPECT_DOUBLE_EQ(m.image_dice(3), 0.0);
+  EXPECT_DOUBLE_EQ(m.accuracy(), 0.75);
+  EXPECT_EQ(m.image_predicted_label(1), 0);
+  EXPECT_EQ(m.image_true_label(1), 1);
+  EXPECT_EQ(m.n_correct(), 3);
+}
+
+TEST(CombineTasksTest, CombiningAnEvaluationWithItselfChangesNothing) {
+  const SplitMetrics m = Evaluate(Images(kGoodMasks, {0, 0, 0, 1}));
+  EXPECT_EQ(CombineTasks(m, m).DebugString(), m.DebugString());
+}
+
+TEST(CombineTasksTest, EachTaskComesFromItsCheckpointAsIfOneModelPredictedBoth) {
+  // Checkpoint A segments well but classifies everything as 0; checkpoint B predicts empty
+  // masks but every label right. The combination must equal an evaluation of A's masks with
+  // B's labels.
+  const SplitMetrics a = Evaluate(Images(kGoodMasks, {0, 0, 0, 0}));
+  const SplitMetrics b = Evaluate(Images(kEmptyMasks, {0, 1, 0, 1}));
+  const SplitMetrics expected = Evaluate(Images(kGoodMasks, {0, 1, 0, 1}));
+  const SplitMetrics combined = CombineTasks(a, b);
+  EXPECT_DOUBLE_EQ(combined.dice(), a.dice());
+  EXPECT_DOUBLE_EQ(combined.accuracy(), 1.0);
+  EXPECT_EQ(combined.SerializeAsString(), expected.SerializeAsString())
+      << combined.DebugString() << "\nvs\n" << expected.DebugString();
 }
 
 TEST(MetricsAccumulatorDeathTest, RejectsMismatchedMasks) {

@@ -1,14 +1,11 @@
 #include "study/predictor.h"
 
-#include <ATen/ATen.h>
 #include <torch/nn/module.h>
-#include <torch/utils.h>
 
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
 #include <fstream>
-#include <optional>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -22,13 +19,12 @@
 #include "common/textproto.h"
 #include "data/image_io.h"
 #include "data/load.h"
-#include "data/loader.h"
 #include "data/mosaic.h"
 #include "data/resize.h"
 #include "google/protobuf/text_format.h"
+#include "study/evaluation.h"
 #include "study/metrics.h"
 #include "study/spec.h"
-#include "study/split_metrics.h"
 #include "study/trainer.h"
 #include "trial/layout.h"
 
@@ -82,68 +78,15 @@ std::string CsvField(const std::string& s) {
   return out + "\"";
 }
 
-// One pass of `model` over the input, as the trainer's evaluation runs it.
-struct Pass {
-  std::vector<ImageOutput> images;
-  std::optional<SplitMetrics> metrics;
-};
-
-Pass Run(models::MultitaskModelImpl& model, const Experiment& trial, const PredictInput& input,
-         const Compute& compute) {
-  torch::NoGradGuard no_grad;
-  model.eval();
-  data::LoaderOptions options;
+// One pass of `model` over the input, the trainer's evaluation (evaluation.h): every image's
+// output, and the metrics when the input has truth.
+Evaluation Run(models::MultitaskModelImpl& model, const Experiment& trial,
+               const PredictInput& input, const Compute& compute) {
+  EvaluationOptions options;
   options.batch_size = trial.training().batch_size();
-  data::BatchLoader loader(input.dataset, input.indices, trial.data(), options);
-  const int classes = static_cast<int>(input.dataset.class_names.size());
-  MetricsAccumulator accumulator(classes);
-  Pass pass;
-  const int h = trial.data().height(), w = trial.data().width();
-  while (auto batch = loader.Next()) {
-    models::ModelOutput out;
-    {
-      AutocastScope autocast(compute);
-      out = model.forward(PlaceImages(batch->images, compute));
-    }
-    at::Tensor masks, labels, probabilities;
-    if (out.segmentation.defined()) {
-      masks = out.segmentation.argmax(1).ne(0).to(at::kCPU, at::kByte).contiguous();
-    }
-    if (out.classification.defined()) {
-      labels = out.classification.argmax(1).to(at::kCPU).contiguous();
-      probabilities = out.classification.to(at::kFloat).softmax(1).to(at::kCPU, at::kDouble).contiguous();
-    }
-    for (int64_t i = 0; i < batch->images.size(0); ++i) {
-      const data::Example& e = input.dataset.examples[batch->indices[i]];
-      ImageOutput image;
-      image.id = e.id;
-      ImagePrediction p;
-      p.id = e.id;
-      p.patient = e.patient;
-      p.height = h;
-      p.width = w;
-      p.true_label = e.label;
-      if (masks.defined()) {
-        const uint8_t* m = masks.data_ptr<uint8_t>() + i * h * w;
-        image.mask = data::Mask(h, w);
-        image.mask.pixels.assign(m, m + h * w);
-        p.predicted_mask = image.mask.pixels;
-        p.true_mask = e.mask.pixels;
-      }
-      if (labels.defined()) {
-        image.label = static_cast<int>(labels[i].item<int64_t>());
-        p.predicted_label = image.label;
-        const double* q = probabilities.data_ptr<double>() + i * probabilities.size(1);
-        image.probabilities.assign(q, q + probabilities.size(1));
-      }
-      if (input.has_truth) accumulator.Add(p);
-      pass.images.push_back(std::move(image));
-    }
-  }
-  if (input.has_truth) {
-    pass.metrics = ToSplitMetrics(accumulator.Finish());
-  }
-  return pass;
+  options.score = input.has_truth;
+  options.keep_images = static_cast<int>(input.indices.size());
+  return Evaluate(model, input.dataset, input.indices, trial.data(), options, compute);
 }
 
 }  // namespace
@@ -245,17 +188,17 @@ absl::StatusOr<PredictInput> LoadDataSpecInput(const std::string& path, const Ex
 }
 
 Predictions Predict(const TrainedTrial& trial, const PredictInput& input, const Compute& compute) {
-  Pass main = Run(*trial.model, trial.experiment, input, compute);
+  Evaluation main = Run(*trial.model, trial.experiment, input, compute);
   Predictions predictions;
   predictions.images = std::move(main.images);
-  predictions.metrics = main.metrics;
+  if (input.has_truth) predictions.metrics = main.metrics;
   if (trial.classifier) {
-    Pass classes = Run(*trial.classifier, trial.experiment, input, compute);
+    Evaluation classes = Run(*trial.classifier, trial.experiment, input, compute);
     for (size_t i = 0; i < classes.images.size(); ++i) {
       predictions.images[i].label = classes.images[i].label;
       predictions.images[i].probabilities = std::move(classes.images[i].probabilities);
     }
-    if (main.metrics) predictions.metrics = CombineTasks(*main.metrics, *classes.metrics);
+    if (input.has_truth) predictions.metrics = CombineTasks(main.metrics, classes.metrics);
   }
   return predictions;
 }

@@ -14,6 +14,7 @@
 #include "common/compute.h"
 #include "data/example.h"
 #include "models/model.h"
+#include "study/evaluation.h"
 #include "trial/experiment.pb.h"
 #include "trial/result.pb.h"
 
@@ -51,15 +52,8 @@ absl::StatusOr<PredictInput> ReadImageFolder(const std::string& dir, const Exper
 absl::StatusOr<PredictInput> LoadDataSpecInput(const std::string& path, const Experiment& trial,
                                                const std::string& split);
 
-struct ImageOutput {
-  std::string id;
-  data::Mask mask;                   // Empty when the model does not segment.
-  int label = -1;                    // -1 when it does not classify.
-  std::vector<double> probabilities;  // Softmax over the classes; empty without classification.
-};
-
 struct Predictions {
-  std::vector<ImageOutput> images;  // In input order.
+  std::vector<ImageOutput> images;  // In input order (ImageOutput: evaluation.h).
   // The trial's metrics on these images, computed as the trainer computes its test metrics
   // (batches of training.batch_size, the per-task rule); only with truth.
   std::optional<SplitMetrics> metrics;

@@ -3,18 +3,17 @@
 // refuses images that do not fit its model, naming the file.
 #include "study/predictor.h"
 
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
 
-#include "common/textproto.h"
 #include "data/image_io.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
+#include "study/test_trial.h"
 #include "study/trainer.h"
 
 namespace nerve_mtl::study {
@@ -23,31 +22,14 @@ namespace {
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 
-// Multitask, so the per-task rule saves best_classifier.pt beside best_model.pt.
-constexpr char kTiny[] = R"pb(
-  name: "tiny"
-  data {
-    phantom { patients: 4 images_per_patient: 6 }
-    height: 32
-    width: 32
-  }
-  model { name: "quickfcn" filters: 4 kernel_size: 3 depth: 2 }
-  loss { strategy: "linear" }
-  training { epochs: 3 batch_size: 4 learning_rate: 0.01 overlay_images: 0 }
-  seed: 3
-)pb";
-
-std::string Tmp(const std::string& name) {
-  return (fs::path(std::getenv("TEST_TMPDIR")) / name).string();
-}
-
 class PredictorTest : public ::testing::Test {
  protected:
+  // The tiny trial is multitask, so the per-task rule saves best_classifier.pt beside
+  // best_model.pt.
   static void SetUpTestSuite() {
-    Experiment e;
-    ASSERT_TRUE(ParseTextProto(kTiny, "kTiny", &e).ok());
+    const Experiment e = TinyExperiment();
     TrainOptions options;
-    options.out_dir = Tmp("trial");
+    options.out_dir = TestPath("trial");
     options.tensorboard = false;
     std::ostringstream log;
     options.log = &log;
@@ -64,13 +46,13 @@ Result* PredictorTest::result_ = nullptr;
 
 TEST_F(PredictorTest, ReproducesTheTrialsTestMetricsOnItsTestSplit) {
   ASSERT_NE(result_, nullptr);
-  ASSERT_TRUE(fs::exists(Tmp("trial/best_classifier.pt"))) << "the per-task rule is not tested";
-  absl::StatusOr<TrainedTrial> trial = LoadTrainedTrial(Tmp("trial"), Compute());
+  ASSERT_TRUE(fs::exists(TestPath("trial/best_classifier.pt"))) << "the per-task rule is not tested";
+  absl::StatusOr<TrainedTrial> trial = LoadTrainedTrial(TestPath("trial"), Compute());
   ASSERT_TRUE(trial.ok()) << trial.status();
   std::string text;
   google::protobuf::TextFormat::PrintToString(result_->experiment().data(), &text);
-  std::ofstream(Tmp("data.textproto")) << text;
-  absl::StatusOr<PredictInput> input = LoadDataSpecInput(Tmp("data.textproto"), trial->experiment, "test");
+  std::ofstream(TestPath("data.textproto")) << text;
+  absl::StatusOr<PredictInput> input = LoadDataSpecInput(TestPath("data.textproto"), trial->experiment, "test");
   ASSERT_TRUE(input.ok()) << input.status();
   const Predictions predictions = Predict(*trial, *input, Compute());
   ASSERT_TRUE(predictions.metrics.has_value());
@@ -78,29 +60,29 @@ TEST_F(PredictorTest, ReproducesTheTrialsTestMetricsOnItsTestSplit) {
       << predictions.metrics->DebugString() << "\nvs\n" << result_->test().DebugString();
   EXPECT_GT(result_->test().images(), 0);
 
-  ASSERT_TRUE(WritePredictions(Tmp("out_test"), *input, predictions).ok());
-  std::ifstream csv(Tmp("out_test/predictions.csv"));
+  ASSERT_TRUE(WritePredictions(TestPath("out_test"), *input, predictions).ok());
+  std::ifstream csv(TestPath("out_test/predictions.csv"));
   std::string header;
   std::getline(csv, header);
   EXPECT_EQ(header, "image,predicted_class,p_median,p_radial,p_ulnar,true_class");
-  EXPECT_TRUE(fs::exists(Tmp("out_test/metrics.textproto")));
+  EXPECT_TRUE(fs::exists(TestPath("out_test/metrics.textproto")));
 }
 
 TEST_F(PredictorTest, RefusesADataSpecOfAnotherSize) {
   ASSERT_NE(result_, nullptr);
-  absl::StatusOr<TrainedTrial> trial = LoadTrainedTrial(Tmp("trial"), Compute());
+  absl::StatusOr<TrainedTrial> trial = LoadTrainedTrial(TestPath("trial"), Compute());
   ASSERT_TRUE(trial.ok());
-  std::ofstream(Tmp("big.textproto")) << "height: 64\nwidth: 32\n";
-  const absl::Status s = LoadDataSpecInput(Tmp("big.textproto"), trial->experiment, "test").status();
+  std::ofstream(TestPath("big.textproto")) << "height: 64\nwidth: 32\n";
+  const absl::Status s = LoadDataSpecInput(TestPath("big.textproto"), trial->experiment, "test").status();
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(s.message(), HasSubstr(Tmp("big.textproto") + ": height is 64 but the trial's model takes 32"));
-  EXPECT_THAT(LoadDataSpecInput(Tmp("big.textproto"), trial->experiment, "tset").status().message(),
+  EXPECT_THAT(s.message(), HasSubstr(TestPath("big.textproto") + ": height is 64 but the trial's model takes 32"));
+  EXPECT_THAT(LoadDataSpecInput(TestPath("big.textproto"), trial->experiment, "tset").status().message(),
               HasSubstr("--split=tset"));
 }
 
 TEST_F(PredictorTest, PredictsAFolderOfImages) {
   ASSERT_NE(result_, nullptr);
-  const std::string dir = Tmp("images");
+  const std::string dir = TestPath("images");
   fs::create_directories(dir);
   for (int i = 0; i < 3; ++i) {
     data::Image image(1, 40, 50);  // Another size than the trial's: resized as the loaders do.
@@ -109,7 +91,7 @@ TEST_F(PredictorTest, PredictsAFolderOfImages) {
   }
   ASSERT_TRUE(data::WritePng(dir + "/scan 0_mask.png", data::Image(1, 40, 50)).ok());
   std::ofstream(dir + "/notes.txt") << "not an image\n";
-  absl::StatusOr<TrainedTrial> trial = LoadTrainedTrial(Tmp("trial"), Compute());
+  absl::StatusOr<TrainedTrial> trial = LoadTrainedTrial(TestPath("trial"), Compute());
   ASSERT_TRUE(trial.ok());
   absl::StatusOr<PredictInput> input = ReadImageFolder(dir, trial->experiment);
   ASSERT_TRUE(input.ok()) << input.status();
@@ -127,7 +109,7 @@ TEST_F(PredictorTest, PredictsAFolderOfImages) {
     EXPECT_EQ(p.label, std::max_element(p.probabilities.begin(), p.probabilities.end()) -
                            p.probabilities.begin());
   }
-  const std::string out = Tmp("out_images");
+  const std::string out = TestPath("out_images");
   ASSERT_TRUE(WritePredictions(out, *input, predictions).ok());
   for (const char* name : {"masks/scan_0.png", "masks/scan_2.png", "overlays/scan_1.png"}) {
     EXPECT_TRUE(fs::exists(out + "/" + name)) << name;
@@ -149,11 +131,11 @@ TEST_F(PredictorTest, PredictsAFolderOfImages) {
 
 TEST_F(PredictorTest, RefusesAnImageWithAnotherChannelCountNamingIt) {
   ASSERT_NE(result_, nullptr);
-  const std::string dir = Tmp("rgb");
+  const std::string dir = TestPath("rgb");
   fs::create_directories(dir);
   ASSERT_TRUE(data::WritePng(dir + "/a.png", data::Image(1, 32, 32)).ok());
   ASSERT_TRUE(data::WritePng(dir + "/b.png", data::Image(3, 32, 32)).ok());
-  absl::StatusOr<TrainedTrial> trial = LoadTrainedTrial(Tmp("trial"), Compute());
+  absl::StatusOr<TrainedTrial> trial = LoadTrainedTrial(TestPath("trial"), Compute());
   ASSERT_TRUE(trial.ok());
   const absl::Status s = ReadImageFolder(dir, trial->experiment).status();
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);

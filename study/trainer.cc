@@ -19,11 +19,11 @@
 #include "study/checkpoint_rule.h"
 #include "study/components.h"
 #include "study/environment.h"
+#include "study/evaluation.h"
+#include "study/metrics.h"
 #include "study/pretraining.h"
-#include "study/split_metrics.h"
 #include "study/trainer_checkpoints.h"
 #include "study/trainer_epoch.h"
-#include "study/trainer_evaluation.h"
 #include "study/trainer_events.h"
 #include "study/trainer_optimizer.h"
 #include "study/trainer_setup.h"
@@ -32,8 +32,8 @@
 
 // TrainExperiment's seams each live in a file of their own (docs/DESIGN.md §2): setup
 // (trainer_setup.h), pretraining (pretraining.h), optimiser groups (trainer_optimizer.h), one
-// epoch (trainer_epoch.h), evaluation (trainer_evaluation.h), TensorBoard (trainer_events.h) and
-// the files of a trial's directory (trainer_checkpoints.h).
+// epoch (trainer_epoch.h), TensorBoard (trainer_events.h) and the files of a trial's directory
+// (trainer_checkpoints.h); evaluation (evaluation.h) is shared with //study:predict.
 
 namespace nerve_mtl::study {
 namespace {
@@ -120,10 +120,10 @@ absl::StatusOr<Result> FinalResult(const TrialSetup& trial, const TrialFiles& fi
                                    const Compute& compute) {
   MultitaskModelImpl& model = *trial.model;
   const data::LoadedData& data = trial.data;
-  const int batch_size = trial.resolved.training().batch_size();
+  EvaluationOptions options;
+  options.batch_size = trial.resolved.training().batch_size();
   auto evaluate = [&](const std::vector<int>& split) {
-    return ToSplit(
-        Evaluate(model, data.dataset, split, trial.resolved.data(), batch_size, 0, compute));
+    return Evaluate(model, data.dataset, split, trial.resolved.data(), options, compute).metrics;
   };
   if (absl::Status s = LoadModelWeights(files.best, &model); !s.ok()) return s;
   Result result = progress;
@@ -228,9 +228,11 @@ absl::StatusOr<Result> TrainExperiment(const Experiment& experiment, const Train
         trainer.Train(epoch, training.epochs(), label, &train_loader, &bar);
     if (!losses.ok()) return losses.status();
 
-    const Evaluation val =
-        Evaluate(model, trial.data.dataset, trial.data.split.val, resolved.data(),
-                 training.batch_size(), training.overlay_images(), compute);
+    EvaluationOptions val_options;
+    val_options.batch_size = training.batch_size();
+    val_options.keep_images = training.overlay_images();  // For TensorBoard's overlays.
+    const Evaluation val = Evaluate(model, trial.data.dataset, trial.data.split.val,
+                                    resolved.data(), val_options, compute);
     const EpochRecord& record = *progress.add_epoch() =
         MakeEpochRecord(epoch, lr, *losses, model, strategy, val.metrics);
     LogEpoch(events->get(), record, model, trial.data.dataset, trial.data.split.val, val);

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -109,7 +110,7 @@ absl::StatusOr<EpochLosses> EpochTrainer::Train(int epoch, int epochs, const std
 EpochRecord MakeEpochRecord(int epoch, double learning_rate, const EpochLosses& losses,
                             models::MultitaskModelImpl& model,
                             const losses::MultitaskStrategy* strategy,
-                            const EvaluationMetrics& val) {
+                            const SplitMetrics& val) {
   EpochRecord record;
   record.set_epoch(epoch);
   record.set_train_loss(losses.MeanLoss());
@@ -120,8 +121,12 @@ EpochRecord MakeEpochRecord(int epoch, double learning_rate, const EpochLosses& 
           : std::vector<double>{model.segments() ? 1.0 : 0.0, model.classifies() ? 1.0 : 0.0};
   for (double w : weights) record.add_task_weight(w);
   record.set_learning_rate(learning_rate);
-  if (model.segments()) record.set_val_dice(val.dice);
-  if (model.classifies()) record.set_val_accuracy(val.accuracy);
+  // An empty split sets no task's metrics; its record says NaN, the mean of no images.
+  constexpr double kNoImages = std::numeric_limits<double>::quiet_NaN();
+  if (model.segments()) record.set_val_dice(val.has_dice() ? val.dice() : kNoImages);
+  if (model.classifies()) {
+    record.set_val_accuracy(val.has_accuracy() ? val.accuracy() : kNoImages);
+  }
   for (const auto& [name, value] : model.diagnostics()) {
     (*record.mutable_diagnostics())[name] = value;
   }

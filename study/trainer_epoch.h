@@ -16,7 +16,6 @@
 #include "losses/strategy.h"
 #include "models/model.h"
 #include "optim/adam.h"
-#include "study/metrics.h"
 #include "trial/result.pb.h"
 
 namespace nerve_mtl::study {
@@ -63,7 +62,7 @@ class EpochTrainer {
 EpochRecord MakeEpochRecord(int epoch, double learning_rate, const EpochLosses& losses,
                             models::MultitaskModelImpl& model,
                             const losses::MultitaskStrategy* strategy,
-                            const EvaluationMetrics& val);
+                            const SplitMetrics& val);
 
 }  // namespace nerve_mtl::study
 

@@ -42,10 +42,10 @@ void LogEpoch(tensorboard::EventWriter* events, const EpochRecord& record,
   for (const auto& [name, value] : record.diagnostics()) {
     (void)events->AddScalar(name, step, value);
   }
-  for (size_t i = 0; i < evaluation.predicted_masks.size(); ++i) {
+  for (size_t i = 0; model.segments() && i < evaluation.images.size(); ++i) {
     const data::Example& e = dataset.examples[val[i]];
     (void)events->AddImage(absl::StrCat("overlay/", e.id), step,
-                           data::RenderOverlay(e.image, e.mask, evaluation.predicted_masks[i]));
+                           data::RenderOverlay(e.image, e.mask, evaluation.images[i].mask));
   }
   for (const auto& child : model.named_children()) {
     (void)events->AddHistogram(absl::StrCat("weights/", child.key()), step,

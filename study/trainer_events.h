@@ -7,9 +7,9 @@
 
 #include "data/example.h"
 #include "models/model.h"
+#include "study/evaluation.h"
 #include "tensorboard/event_writer.h"
 #include "trial/result.pb.h"
-#include "study/trainer_evaluation.h"
 
 namespace nerve_mtl::study {
 

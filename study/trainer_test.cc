@@ -18,6 +18,7 @@
 #include "gtest/gtest.h"
 #include "models/model.h"
 #include "models/model_spec.pb.h"
+#include "study/test_trial.h"
 #include "tensorboard/event_reader.h"
 
 namespace nerve_mtl::study {
@@ -29,29 +30,11 @@ using ::testing::HasSubstr;
 // CPU: at most 0.07% over the 4 epochs below.
 constexpr double kBf16LossTolerance = 0.01;
 
-// Small enough to train in seconds on 2 cores.
-constexpr char kTiny[] = R"pb(
-  name: "tiny"
-  data {
-    phantom { patients: 4 images_per_patient: 6 }
-    height: 32
-    width: 32
-  }
-  model { name: "quickfcn" filters: 4 kernel_size: 3 depth: 2 }
-  loss { strategy: "linear" }
-  training { epochs: 3 batch_size: 4 learning_rate: 0.01 loader_workers: 1 overlay_images: 2 }
-  seed: 3
-)pb";
+Experiment Tiny() { return TinyExperiment(); }
 
-Experiment Tiny() {
-  Experiment e;
-  absl::Status s = ParseTextProto(kTiny, "kTiny", &e);
-  EXPECT_TRUE(s.ok()) << s;
-  return e;
-}
-
+// An empty folder for one trial.
 std::string TempDir(const std::string& name) {
-  const std::string dir = std::string(std::getenv("TEST_TMPDIR")) + "/" + name;
+  const std::string dir = TestPath(name);
   std::filesystem::remove_all(dir);
   return dir;
 }
