@@ -9,6 +9,11 @@
 #include <utility>
 #include <vector>
 
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/string_view.h"
+
 namespace nerve_mtl {
 
 // Maps names in specs to entries (a factory and the validator beside it), as MediaPipe's
@@ -31,6 +36,18 @@ class Registry {
   static const Entry* Find(const std::string& name) {
     auto it = Map().find(name);
     return it == Map().end() ? nullptr : &it->second;
+  }
+  // The entry of `name`, or InvalidArgument "<field>: unknown <kind> '<name>' (linked: ...)",
+  // the one message every registry gives a spec naming something the binary does not link.
+  static absl::StatusOr<const Entry*> Lookup(const std::string& name, absl::string_view field,
+                                            absl::string_view kind) {
+    const Entry* entry = Find(name);
+    if (entry == nullptr) {
+      return absl::InvalidArgumentError(absl::StrCat(field, ": unknown ", kind, " '", name,
+                                                     "' (linked: ", absl::StrJoin(Names(), ", "),
+                                                     ")"));
+    }
+    return entry;
   }
   static std::vector<std::string> Names() {
     std::vector<std::string> names;

@@ -20,6 +20,11 @@ TEST(RegistryTest, FindsWhatWasRegisteredAndListsNamesSorted) {
   EXPECT_EQ(Registry<TestEntry>::Find("zeta")->value, 2);
   EXPECT_EQ(Registry<TestEntry>::Find("beta"), nullptr);
   EXPECT_THAT(Registry<TestEntry>::Names(), testing::ElementsAre("alpha", "zeta"));
+  absl::StatusOr<const TestEntry*> found = Registry<TestEntry>::Lookup("alpha", "x.name", "thing");
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ((*found)->value, 1);
+  EXPECT_EQ(Registry<TestEntry>::Lookup("beta", "x.name", "thing").status().message(),
+            "x.name: unknown thing 'beta' (linked: alpha, zeta)");
 }
 
 struct OtherEntry {};

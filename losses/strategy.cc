@@ -3,7 +3,6 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "common/proto_util.h"
 #include "common/registry.h"
 #include "google/protobuf/descriptor.h"
@@ -19,13 +18,7 @@ struct StrategyEntry {
 };
 
 absl::StatusOr<const StrategyEntry*> Find(const std::string& name) {
-  const StrategyEntry* entry = Registry<StrategyEntry>::Find(name);
-  if (entry == nullptr) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("loss.strategy: unknown strategy '", name, "' (linked: ",
-                     absl::StrJoin(Registry<StrategyEntry>::Names(), ", "), ")"));
-  }
-  return entry;
+  return Registry<StrategyEntry>::Lookup(name, "loss.strategy", "strategy");
 }
 
 }  // namespace

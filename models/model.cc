@@ -3,7 +3,6 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "common/proto_util.h"
 #include "common/registry.h"
 #include "google/protobuf/descriptor.h"
@@ -19,13 +18,7 @@ struct ModelEntry {
 };
 
 absl::StatusOr<const ModelEntry*> Find(const std::string& name) {
-  const ModelEntry* entry = Registry<ModelEntry>::Find(name);
-  if (entry == nullptr) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("model.name: unknown model '", name, "' (linked: ",
-                     absl::StrJoin(Registry<ModelEntry>::Names(), ", "), ")"));
-  }
-  return entry;
+  return Registry<ModelEntry>::Lookup(name, "model.name", "model");
 }
 
 }  // namespace
