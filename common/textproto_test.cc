@@ -3,7 +3,7 @@
 #include <cstdlib>
 #include <fstream>
 
-#include "data/data_spec.pb.h"
+#include "common/sample.pb.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -13,14 +13,14 @@ namespace {
 using ::testing::HasSubstr;
 
 TEST(TextProtoTest, ParsesValidText) {
-  data::DataSpec spec;
+  common::Sample spec;
   ASSERT_TRUE(ParseTextProto("height: 64\nphantom { patients: 5 }\n", "s", &spec).ok());
   EXPECT_EQ(spec.height(), 64);
   EXPECT_EQ(spec.phantom().patients(), 5);
 }
 
 TEST(TextProtoTest, ErrorsNameSourceLineAndColumn) {
-  data::DataSpec spec;
+  common::Sample spec;
   absl::Status unknown = ParseTextProto("height: 64\n  hieght: 3\n", "a.textproto", &spec);
   EXPECT_EQ(unknown.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(unknown.message(), HasSubstr("a.textproto:2:3: "));
@@ -33,7 +33,7 @@ TEST(TextProtoTest, ErrorsNameSourceLineAndColumn) {
 TEST(TextProtoTest, ReadsFilesAndReportsMissingOnes) {
   const std::string path = std::string(std::getenv("TEST_TMPDIR")) + "/spec.textproto";
   std::ofstream(path) << "# a comment\nwidth: 32\n";
-  data::DataSpec spec;
+  common::Sample spec;
   ASSERT_TRUE(ReadTextProtoFile(path, &spec).ok());
   EXPECT_EQ(spec.width(), 32);
   absl::Status missing = ReadTextProtoFile("/nonexistent/x.textproto", &spec);

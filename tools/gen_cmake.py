@@ -201,6 +201,7 @@ class Emitter:
                 deps.append(cmake_name(cc.package, cc.name))
             for key in IGNORED:
                 proto.take(key)
+            proto.take("testonly", False)  # Bazel's check; CMake has none
             if proto.attrs:
                 self.fail(proto, f"unsupported attributes {sorted(proto.attrs)}")
             fields = [("SRCS", srcs), ("DEPS", deps)]
