@@ -5,7 +5,8 @@ namespace nerve_mtl {
 
 // Sets LibTorch's intra-op threads: `threads` if positive, else every core. Debian's LibTorch
 // starts C++ programs with one thread, so every binary calls this from its --threads flag.
-// Returns the number set.
+// Returns the number set. It also makes the other process-wide CPU setting every binary needs,
+// KeepFreedTensorMemory (common/host_memory.h).
 int SetTorchThreads(int threads);
 
 // Threads for each of `jobs` processes sharing `threads` (positive, else every core): an equal
