@@ -3,33 +3,10 @@
 #include <ATen/Parallel.h>
 #include <torch/autograd.h>
 
-#include <cstdint>
-#include <cstring>
+#include "models/prelu_kernel.h"
 
 namespace nerve_mtl::models {
 namespace {
-
-// ∂L/∂x and the terms of ∂L/∂a for elements [begin, end). Selecting by bit masks rather than
-// branches: the sign of x is as good as random, and mispredicted branches made a plain loop
-// slower than LibTorch's. Each value written is one of g, a·g, x·g or +0, exactly as the
-// selects in LibTorch's kernel give them.
-void BackwardRange(const float* x, const float* g, float a, float* grad_x, float* terms,
-                   int64_t begin, int64_t end) {
-  for (int64_t i = begin; i < end; ++i) {
-    const float gv = g[i];
-    const float ag = a * gv;
-    const float xg = x[i] * gv;
-    uint32_t g_bits, ag_bits, xg_bits;
-    std::memcpy(&g_bits, &gv, sizeof(float));
-    std::memcpy(&ag_bits, &ag, sizeof(float));
-    std::memcpy(&xg_bits, &xg, sizeof(float));
-    const uint32_t positive = -static_cast<uint32_t>(x[i] > 0.0f);
-    const uint32_t dx = (g_bits & positive) | (ag_bits & ~positive);
-    const uint32_t term = xg_bits & ~positive;
-    std::memcpy(grad_x + i, &dx, sizeof(float));
-    std::memcpy(terms + i, &term, sizeof(float));
-  }
-}
 
 class SharedSlopePreluFunction : public torch::autograd::Function<SharedSlopePreluFunction> {
  public:
@@ -52,7 +29,7 @@ class SharedSlopePreluFunction : public torch::autograd::Function<SharedSlopePre
     float* dx = grad_x.data_ptr<float>();
     float* tp = terms.data_ptr<float>();
     at::parallel_for(0, x.numel(), at::internal::GRAIN_SIZE, [&](int64_t begin, int64_t end) {
-      BackwardRange(xp, gp, a, dx, tp, begin, end);
+      SharedSlopePreluBackwardRange(xp, gp, a, dx, tp, begin, end);
     });
     return {grad_x, terms.sum().reshape(saved[1].sizes())};
   }
