@@ -20,7 +20,9 @@ class SharedSlopePreluFunction : public torch::autograd::Function<SharedSlopePre
                                                torch::autograd::tensor_list grads) {
     const torch::autograd::variable_list saved = ctx->get_saved_variables();
     const torch::Tensor x = saved[0].contiguous();
-    const torch::Tensor g = grads[0].contiguous();
+    // Under CPU autocast LibTorch 2.x runs at::prelu in bf16, so the gradient arriving here can
+    // be bf16 while x is fp32: widen it (exactly) and return fp32, as x's gradient must be.
+    const torch::Tensor g = grads[0].to(at::kFloat).contiguous();
     const float a = saved[1].item<float>();
     torch::Tensor grad_x = at::empty_like(x);
     torch::Tensor terms = at::empty_like(x);
