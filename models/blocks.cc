@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "models/conv.h"
 #include "models/prelu.h"
 
 namespace nerve_mtl::models {
@@ -27,7 +28,7 @@ torch::nn::AnyModule MakeNorm(NormalizationLayer normalization, bool affine, int
 }
 
 torch::nn::Conv2d SameConv(int64_t in, int64_t out, int64_t kernel_size) {
-  return torch::nn::Conv2d(torch::nn::Conv2dOptions(in, out, kernel_size).padding(kernel_size / 2));
+  return MakeConv2d(torch::nn::Conv2dOptions(in, out, kernel_size).padding(kernel_size / 2));
 }
 
 absl::Status AtLeast(const char* field, int64_t value, int64_t minimum) {
@@ -48,7 +49,7 @@ void ChannelSpatialSEImpl::reset() {
   fc1_ = register_module("fc1", torch::nn::Linear(channels_, reduced));
   fc2_ = register_module("fc2", torch::nn::Linear(reduced, channels_));
   spatial_ =
-      register_module("spatial", torch::nn::Conv2d(torch::nn::Conv2dOptions(channels_, 1, 1)));
+      register_module("spatial", MakeConv2d(torch::nn::Conv2dOptions(channels_, 1, 1)));
 }
 
 torch::Tensor ChannelSpatialSEImpl::forward(const torch::Tensor& x) {

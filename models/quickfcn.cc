@@ -5,6 +5,8 @@
 #include <memory>
 #include <utility>
 
+#include "models/conv.h"
+
 namespace nerve_mtl::models {
 
 QuickFcnImpl::QuickFcnImpl(const ModelSpec& spec) : spec_(spec) { reset(); }
@@ -14,7 +16,7 @@ void QuickFcnImpl::reset() {
   encoder_ = register_module("encoder", Encoder(options));
   decoder_ = register_module("decoder", Decoder(options));
   segmentation_head_ =
-      register_module("segmentation_head", torch::nn::Conv2d(torch::nn::Conv2dOptions(
+      register_module("segmentation_head", MakeConv2d(torch::nn::Conv2dOptions(
                                                spec_.filters(), spec_.segmentation_classes(), 1)));
   classification_head_ = register_module(
       "classification_head", ClassificationHead(ClassificationHeadOptionsFromSpec(spec_)));

@@ -2,6 +2,8 @@
 
 #include <memory>
 
+#include "models/conv.h"
+
 namespace nerve_mtl::models {
 
 QuickNatImpl::QuickNatImpl(const ModelSpec& spec) : spec_(spec) { reset(); }
@@ -11,7 +13,7 @@ void QuickNatImpl::reset() {
   encoder_ = register_module("encoder", Encoder(options));
   decoder_ = register_module("decoder", Decoder(options));
   segmentation_head_ =
-      register_module("segmentation_head", torch::nn::Conv2d(torch::nn::Conv2dOptions(
+      register_module("segmentation_head", MakeConv2d(torch::nn::Conv2dOptions(
                                                spec_.filters(), spec_.segmentation_classes(), 1)));
 }
 

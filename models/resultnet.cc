@@ -8,15 +8,16 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "models/conv.h"
 
 namespace nerve_mtl::models {
 namespace {
 
 torch::nn::Conv2d Conv(int64_t in, int64_t out, int64_t kernel_size, int64_t stride) {
-  return torch::nn::Conv2d(torch::nn::Conv2dOptions(in, out, kernel_size)
-                               .stride(stride)
-                               .padding(kernel_size / 2)
-                               .bias(false));
+  return MakeConv2d(torch::nn::Conv2dOptions(in, out, kernel_size)
+                        .stride(stride)
+                        .padding(kernel_size / 2)
+                        .bias(false));
 }
 
 // conv3x3(stride) -> BN -> ReLU -> conv3x3 -> BN, plus the input (through a 1x1 conv and BN
