@@ -23,12 +23,12 @@ inline constexpr int kLibTorchMinor = TORCH_VERSION_MINOR;
 inline constexpr double kCpuFastModeLossTolerance = kLibTorchMajor >= 2 ? 1e-3 : 1e-6;
 
 // Whether the networks' convolutions must run on LibTorch's own CPU kernels rather than oneDNN's
-// (models/conv.h). LibTorch 2.6 with Debian 13's oneDNN 3.7.2 computes wrong gradients on the CPU
-// (measured on an AMD EPYC host: avx512_core backward-data kernels off by up to 84% of the
-// gradient's largest entry) and reads padding it never wrote (NaN gradients from reused memory,
-// with every instruction set oneDNN offers). LibTorch 1.13 with MKL-DNN 2.6.3 gives the same
-// gradients as an unfold-and-matmul convolution. pip's 2.x builds, not measured, are taken as
-// 2.6: their own kernels are only slower.
+// (models/conv.h). LibTorch 2.6 with Debian 13's oneDNN 3.7.2 computed wrong convolutions on the
+// CPU of an AMD EPYC host (avx512_core kernels: outputs off by up to 48% of their largest entry
+// at 17 and 24 input channels, input gradients by up to 84%) and read padding it never wrote
+// (NaN gradients from reused memory, with every instruction set oneDNN offers). LibTorch 1.13
+// with MKL-DNN 2.6.3 agrees with an unfold-and-matmul convolution. pip's 2.x builds, not
+// measured, are taken as 2.6: their own kernels are only slower.
 inline constexpr bool kConvolutionsAvoidOneDnn = kLibTorchMajor >= 2;
 
 }  // namespace nerve_mtl

@@ -19,6 +19,13 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+# The C++ networks run their CPU convolutions on LibTorch's own kernels on LibTorch 2.x
+# (models/conv.h; common/torch_compat.h says why: Debian 13's oneDNN computed wrong outputs and
+# gradients on one of our hosts). These networks do the same, so that both sides compute the
+# same, right sums, and a benchmark times the same kernels on both sides.
+if int(torch.__version__.split(".")[0]) >= 2:
+    torch.backends.mkldnn.enabled = False
+
 
 # --- Blocks (models/blocks.h) ---------------------------------------------------------------
 
