@@ -16,10 +16,11 @@ inline constexpr int kLibTorchMinor = TORCH_VERSION_MINOR;
 // Relative difference between the fp32 loss curve and the fast mode's (channels-last,
 // autotuning) on the CPU, per epoch. LibTorch 1.13 runs channels-last convolutions on the CPU
 // through the same kernels as contiguous ones: the curves are identical (1e-6 only absorbs the
-// printout). LibTorch 2.x has oneDNN channels-last kernels that sum in another order: measured
-// 1.1e-5 at epoch 0 with Debian 13's 2.6 and 2.3e-6 at epoch 0, 2.1e-4 at epoch 2 of 4 with pip
-// 2.11 (x86 CPU), growing with the epochs as any rounding difference does in training. 1e-3 is
-// five times the largest of those and still ten times tighter than the GPU's 1e-2 (TF32).
+// printout). LibTorch 2.x's channels-last kernels sum in another order: measured 1.1e-5 at epoch
+// 0 with Debian 13's 2.6 through oneDNN; 8.7e-7 at epoch 0, 2.9e-4 at epoch 3 of 4 with it on
+// its own kernels (kConvolutionsAvoidOneDnn below); 2.3e-6 at epoch 0, 2.1e-4 at epoch 2 with
+// pip 2.11 (x86 CPU), growing with the epochs as any rounding difference does in training. 1e-3
+// is over three times the largest of those and still ten times tighter than the GPU's 1e-2.
 inline constexpr double kCpuFastModeLossTolerance = kLibTorchMajor >= 2 ? 1e-3 : 1e-6;
 
 // Whether the networks' convolutions must run on LibTorch's own CPU kernels rather than oneDNN's

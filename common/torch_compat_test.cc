@@ -16,8 +16,8 @@ TEST(TorchCompatTest, CpuFastModeIsExactOnlyWhereItWasMeasuredExact) {
   if (kLibTorchMajor < 2) {
     EXPECT_LE(kCpuFastModeLossTolerance, 1e-6) << "LibTorch 1.13's CPU fast mode is exact";
   } else {
-    // Above the largest measured difference (2.1e-4, LibTorch 2.11), below the GPU's 1e-2.
-    EXPECT_GT(kCpuFastModeLossTolerance, 2.1e-4);
+    // Above the largest measured difference (2.9e-4, Debian 13's 2.6), below the GPU's 1e-2.
+    EXPECT_GT(kCpuFastModeLossTolerance, 2.9e-4);
     EXPECT_LT(kCpuFastModeLossTolerance, 1e-2);
   }
 }

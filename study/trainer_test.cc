@@ -136,7 +136,7 @@ TEST(TrainerTest, MixedPrecisionAndFastModeKeepTheLossCurve) {
     const double loss = r32->epoch(i).train_loss();
     EXPECT_NEAR(r16->epoch(i).train_loss(), loss, kBf16LossTolerance * loss) << "epoch " << i;
     // TF32 convolutions on a GPU round like bf16 accumulations would. On the CPU, LibTorch 1.13
-    // is exact and 2.x's oneDNN channels-last kernels are not (common/torch_compat.h).
+    // is exact and 2.x's channels-last kernels are not (common/torch_compat.h).
     EXPECT_NEAR(rfast->epoch(i).train_loss(), loss,
                 (base->cuda() ? 1e-2 : kCpuFastModeLossTolerance) * loss)
         << "epoch " << i;
