@@ -1,7 +1,8 @@
 #ifndef NERVE_MTL_MODELS_CONV_H_
 #define NERVE_MTL_MODELS_CONV_H_
 
-// Every 2-D convolution of nerve-mtl's networks: a torch::nn::Conv2d whose gradients are right.
+// Every 2-D convolution of nerve-mtl's networks: a torch::nn::Conv2d whose outputs and gradients
+// are right.
 //
 // Where kConvolutionsAvoidOneDnn holds (LibTorch 2.x; common/torch_compat.h has the measured
 // why), the first call turns LibTorch's use of oneDNN off for the whole process, so that CPU
