@@ -11,7 +11,7 @@ tmp=${TEST_TMPDIR:-$(mktemp -d)}
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
 # The soft-sharing rows come first, so that --jobs=2 starts them together: both find no
-# pretrained branch, both train it and one rename wins (common/publish.h).
+# pretrained branch, both train it and one rename wins (common/publish.h), unless one starts late.
 cat >"$tmp/jobs.textproto" <<'SPEC'
 name: "jobs"
 base {
@@ -89,11 +89,16 @@ for dir in "$tmp"/results_sequential/trials/*/; do
 done
 grep -q "  jobs: 2" "$tmp"/results_jobs/trials/*/result.textproto || fail "no jobs in the results"
 
-# The two soft-sharing trials ran at once and both pretrained the branches; one folder each.
+# The two soft-sharing trials start together: usually both find no pretrained branch, both train
+# it and one rename wins. A child that starts late (ctest runs other tests beside this one) finds
+# the other's branches published and uses them. Either way each soft-sharing trial pretrained or
+# used published branches, at least one pretrained, and each branch has one folder.
 logs=("$tmp"/results_jobs/jobs/*.log)
 [[ ${#logs[@]} -eq 4 ]] || fail "expected 4 trial logs: ${logs[*]}"
-[[ $(grep -l "^pretraining " "${logs[@]}" | wc -l) -eq 2 ]] ||
-  fail "the soft-sharing trials did not both pretrain: $(grep -h "pretrain" "${logs[@]}")"
+pretrained=$(grep -l "^pretraining " "${logs[@]}" | wc -l)
+reused=$(grep -L "^pretraining " "${logs[@]}" | xargs grep -l "^using pretrained " | wc -l)
+[[ $pretrained -ge 1 && $((pretrained + reused)) -eq 2 ]] ||
+  fail "soft sharing pretrained in $pretrained logs, reused in $reused: $(grep -h "pretrain" "${logs[@]}")"
 ls -A "$tmp/results_jobs/pretrained" >"$tmp/pretrained_jobs"
 ls -A "$tmp/results_sequential/pretrained" >"$tmp/pretrained_sequential"
 diff "$tmp/pretrained_sequential" "$tmp/pretrained_jobs" || fail "pretrained folders differ"
