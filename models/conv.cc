@@ -7,11 +7,8 @@
 namespace nerve_mtl::models {
 
 torch::nn::Conv2d MakeConv2d(const torch::nn::Conv2dOptions& options) {
-  // Once per process, before the first convolution can run.
-  [[maybe_unused]] static const bool own_kernels = [] {
-    if (kConvolutionsAvoidOneDnn) at::globalContext().setUserEnabledMkldnn(false);
-    return kConvolutionsAvoidOneDnn;
-  }();
+  // Before any of the network's convolutions can run; setting LibTorch's flag again is a store.
+  if (kConvolutionsAvoidOneDnn) at::globalContext().setUserEnabledMkldnn(false);
   return torch::nn::Conv2d(options);
 }
 

@@ -5,7 +5,7 @@
 // are right.
 //
 // Where kConvolutionsAvoidOneDnn holds (LibTorch 2.x; common/torch_compat.h has the measured
-// why), the first call turns LibTorch's use of oneDNN off for the whole process, so that CPU
+// why), it turns LibTorch's use of oneDNN off for the whole process, so that CPU
 // convolutions run on LibTorch's own kernels (im2col and matrix products). Process-wide because
 // LibTorch's switch is; CUDA convolutions are unaffected.
 

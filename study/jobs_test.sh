@@ -96,7 +96,7 @@ grep -q "  jobs: 2" "$tmp"/results_jobs/trials/*/result.textproto || fail "no jo
 logs=("$tmp"/results_jobs/jobs/*.log)
 [[ ${#logs[@]} -eq 4 ]] || fail "expected 4 trial logs: ${logs[*]}"
 pretrained=$(grep -l "^pretraining " "${logs[@]}" | wc -l)
-reused=$(grep -L "^pretraining " "${logs[@]}" | xargs grep -l "^using pretrained " | wc -l)
+reused=$(grep -L "^pretraining " "${logs[@]}" | xargs -r grep -l "^using pretrained " | wc -l)
 [[ $pretrained -ge 1 && $((pretrained + reused)) -eq 2 ]] ||
   fail "soft sharing pretrained in $pretrained logs, reused in $reused: $(grep -h "pretrain" "${logs[@]}")"
 ls -A "$tmp/results_jobs/pretrained" >"$tmp/pretrained_jobs"
